@@ -1,0 +1,106 @@
+//! The HTTP API's request and response bodies, shared by the server and the browser client.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/user/` and the `user` of sign-in answers (seed 004).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// RFC 3339, UTC.
+    pub date_joined: String,
+}
+
+/// An access and a refresh token (simplejwt's `TokenObtainPair` answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPair {
+    pub access: String,
+    pub refresh: String,
+}
+
+/// Registration and sign-in answer: `{user, tokens}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthResponse {
+    pub user: User,
+    pub tokens: TokenPair,
+}
+
+/// `POST /api/register/`. Every field is optional here so a missing one is a field error
+/// ("This field is required."), not a parse failure.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RegisterRequest {
+    pub email: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub password2: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+/// `POST /api/login/`, `/api/auth/login/`, `/api/token/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: Option<String>,
+    pub password: Option<String>,
+}
+
+/// `POST /api/token/refresh/` and `POST /api/logout/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh: Option<String>,
+}
+
+/// `POST /api/token/verify/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VerifyRequest {
+    pub token: Option<String>,
+}
+
+/// Any error body: DRF's `{"detail", "code"}` or `{"field": ["message", ...]}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(flatten)]
+    pub fields: BTreeMap<String, Vec<String>>,
+}
+
+impl ErrorBody {
+    /// The messages for one field, joined for display.
+    pub fn field(&self, name: &str) -> Option<String> {
+        self.fields.get(name).map(|messages| messages.join(" "))
+    }
+
+    /// What to show above the form: `detail`, or the non-field errors.
+    pub fn summary(&self) -> Option<String> {
+        self.detail.clone().or_else(|| self.field("non_field_errors"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drf_error_bodies_parse_into_detail_and_fields() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"email": ["Enter a valid email address."], "password": ["Too short.", "Too common."]}"#,
+        )
+        .unwrap();
+        assert_eq!(body.field("email").as_deref(), Some("Enter a valid email address."));
+        assert_eq!(body.field("password").as_deref(), Some("Too short. Too common."));
+        assert_eq!(body.summary(), None);
+
+        let body: ErrorBody =
+            serde_json::from_str(r#"{"detail": "Token is expired", "code": "token_expired"}"#).unwrap();
+        assert_eq!(body.summary().as_deref(), Some("Token is expired"));
+        assert_eq!(body.code.as_deref(), Some("token_expired"));
+    }
+}

@@ -1,0 +1,25 @@
+//! The command line: `server` serves; subcommands run one-off operations.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+/// Gatehouse: JWT authentication server (axum + Leptos). Serves the API and the web UI.
+#[derive(Debug, Parser)]
+#[command(name = "server", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum Command {
+    /// Serve the API and the web UI (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Print a fresh JWT secret as a .env line.
+    GenerateSecret,
+}

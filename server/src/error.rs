@@ -1,0 +1,158 @@
+//! The one API error type and its mapping to HTTP: Django REST framework's JSON shapes, so the
+//! seeds' axios interceptors keep working against Gatehouse.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+/// Field name → messages, DRF's validation error body (`non_field_errors` for the whole form).
+pub type FieldErrors = BTreeMap<&'static str, Vec<String>>;
+
+/// Why a request could not be authenticated; each variant is one `code` in the 401 body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No `Authorization: Bearer` header at all.
+    NotAuthenticated,
+    /// Wrong email or password (the same answer for both, OWASP authentication cheat sheet).
+    BadCredentials,
+    /// Malformed, badly signed, wrong type or unknown key.
+    TokenNotValid,
+    /// A well-formed token past its `exp`.
+    TokenExpired,
+    /// A refresh token that was already used or whose session has ended.
+    TokenBlacklisted,
+    /// The token's user no longer exists.
+    UserNotFound,
+}
+
+impl AuthFailure {
+    fn code(self) -> &'static str {
+        match self {
+            Self::NotAuthenticated => "not_authenticated",
+            Self::BadCredentials => "authentication_failed",
+            Self::TokenNotValid | Self::TokenBlacklisted => "token_not_valid",
+            Self::TokenExpired => "token_expired",
+            Self::UserNotFound => "user_not_found",
+        }
+    }
+
+    fn detail(self) -> &'static str {
+        match self {
+            Self::NotAuthenticated => "Authentication credentials were not provided.",
+            Self::BadCredentials => "No active account found with the given credentials",
+            Self::TokenNotValid => "Token is invalid",
+            Self::TokenExpired => "Token is expired",
+            Self::TokenBlacklisted => "Token is blacklisted",
+            Self::UserNotFound => "User not found",
+        }
+    }
+
+    /// RFC 6750 §3: a request that carried a token learns `error="invalid_token"`; one that
+    /// carried none (or sent credentials) gets the bare challenge.
+    fn challenge(self) -> &'static str {
+        match self {
+            Self::NotAuthenticated | Self::BadCredentials => "Bearer",
+            _ => "Bearer error=\"invalid_token\"",
+        }
+    }
+}
+
+/// Everything a handler can answer besides success.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 400 with per-field messages.
+    #[error("validation failed")]
+    Validation(FieldErrors),
+    /// 400 with a field-free `detail` (malformed JSON and the like).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 401 with a precise `code` and `WWW-Authenticate`.
+    #[error("unauthorized: {0:?}")]
+    Unauthorized(AuthFailure),
+    /// 404.
+    #[error("not found")]
+    NotFound,
+    /// 405.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 413: the body is over the configured limit.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// 415: the body is not JSON.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// 500: logged once with its source chain, answered with a generic body.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    /// A single-field validation error.
+    pub fn field(name: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation(BTreeMap::from([(name, vec![message.into()])]))
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Internal(anyhow::Error::new(error).context("database query failed"))
+    }
+}
+
+fn detail(status: StatusCode, detail: &str) -> Response {
+    (status, axum::Json(json!({ "detail": detail }))).into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Validation(fields) => {
+                (StatusCode::BAD_REQUEST, axum::Json(json!(fields))).into_response()
+            }
+            Self::BadRequest(message) => detail(StatusCode::BAD_REQUEST, &message),
+            Self::Unauthorized(failure) => {
+                let body: Value = json!({ "detail": failure.detail(), "code": failure.code() });
+                let mut response = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static(failure.challenge()),
+                );
+                response
+            }
+            Self::NotFound => detail(StatusCode::NOT_FOUND, "Not found."),
+            Self::MethodNotAllowed => {
+                detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")
+            }
+            Self::PayloadTooLarge => {
+                detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.")
+            }
+            Self::UnsupportedMediaType => detail(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type in request: send application/json.",
+            ),
+            Self::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "internal error");
+                detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presented_tokens_get_the_invalid_token_challenge() {
+        assert_eq!(AuthFailure::TokenExpired.challenge(), "Bearer error=\"invalid_token\"");
+        assert_eq!(AuthFailure::NotAuthenticated.challenge(), "Bearer");
+    }
+
+    #[test]
+    fn internal_errors_hide_their_cause() {
+        let response = ApiError::Internal(anyhow::anyhow!("secret sql text")).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

@@ -1,0 +1,145 @@
+//! Registration, sign-in (three spellings, seeds 001/004 and simplejwt) and logout.
+
+use app::api::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, TokenPair};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+
+use super::user::public_user;
+use super::{parse_field, required};
+use crate::clock;
+use crate::domain::{Email, Password, PersonName, Username};
+use crate::error::{ApiError, AuthFailure, FieldErrors};
+use crate::extract::{AppJson, ClientInfo};
+use crate::sessions;
+use crate::state::AppState;
+use crate::store::{CreateUserError, NewUser, UserRow};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register", post(register))
+        .route("/login", post(login))
+        .route("/auth/login", post(login))
+        .route("/token", post(obtain_pair))
+        .route("/logout", post(logout))
+        .route("/auth/logout", post(logout))
+        .route("/token/blacklist", post(logout))
+}
+
+/// A registration whose every field passed its rule.
+struct Registration {
+    email: Email,
+    username: Username,
+    password: Password,
+    first_name: PersonName,
+    last_name: PersonName,
+}
+
+impl Registration {
+    /// Checks every field and reports all problems at once.
+    fn parse(body: &RegisterRequest) -> Result<Self, ApiError> {
+        let mut errors = FieldErrors::new();
+        let email = parse_field(&mut errors, "email", &body.email, Email::parse);
+        let username = parse_field(&mut errors, "username", &body.username, Username::parse);
+        let password = parse_field(&mut errors, "password", &body.password, Password::parse);
+        let password2 = parse_field(&mut errors, "password2", &body.password2, |raw| Ok(raw.to_owned()));
+        let mut optional_name = |field: &'static str, value: &Option<String>| {
+            PersonName::parse(value.as_deref())
+                .map_err(|message| errors.entry(field).or_default().push(message))
+                .ok()
+        };
+        let first_name = optional_name("first_name", &body.first_name);
+        let last_name = optional_name("last_name", &body.last_name);
+        match (email, username, password, password2, first_name, last_name) {
+            (Some(email), Some(username), Some(password), Some(password2), Some(first_name), Some(last_name))
+                if errors.is_empty() =>
+            {
+                if password.expose() != password2 {
+                    return Err(ApiError::field("password", "Password fields didn't match."));
+                }
+                Ok(Self { email, username, password, first_name, last_name })
+            }
+            _ => Err(ApiError::Validation(errors)),
+        }
+    }
+}
+
+async fn register(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    AppJson(body): AppJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<AuthResponse>), ApiError> {
+    let registration = Registration::parse(&body)?;
+    let password_hash = state.hasher.hash(registration.password.expose()).await?;
+    let user = state
+        .store
+        .create_user(NewUser {
+            email: registration.email.as_str(),
+            username: registration.username.as_str(),
+            password_hash: &password_hash,
+            first_name: registration.first_name.as_str(),
+            last_name: registration.last_name.as_str(),
+            date_joined: clock::now(),
+        })
+        .await
+        .map_err(|error| match error {
+            CreateUserError::EmailTaken => ApiError::field("email", "user with this email already exists."),
+            CreateUserError::UsernameTaken => {
+                ApiError::field("username", "A user with that username already exists.")
+            }
+            CreateUserError::Database(error) => error.into(),
+        })?;
+    let tokens = sessions::start(&state, &user, &client).await?;
+    Ok((StatusCode::CREATED, Json(AuthResponse { user: public_user(&user), tokens })))
+}
+
+/// Checks email and password. An unknown email costs a dummy hash verify, so it answers
+/// exactly like a wrong password, in body and in time (OWASP Authentication Cheat Sheet).
+async fn authenticate(state: &AppState, body: &LoginRequest) -> Result<UserRow, ApiError> {
+    let mut errors = FieldErrors::new();
+    let email = parse_field(&mut errors, "email", &body.email, |raw| Ok(Email::parse(raw).ok()));
+    let password = parse_field(&mut errors, "password", &body.password, |raw| Ok(raw.to_owned()));
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(ApiError::Validation(errors));
+    };
+    let user = match email {
+        Some(email) => state.store.user_by_email(email.as_str()).await?,
+        None => None,
+    };
+    let hash = user.as_ref().map(|user| user.password_hash.clone());
+    let password_matches = state.hasher.verify(&password, hash).await?;
+    match user {
+        Some(user) if password_matches => Ok(user),
+        _ => Err(ApiError::Unauthorized(AuthFailure::BadCredentials)),
+    }
+}
+
+async fn login(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    AppJson(body): AppJson<LoginRequest>,
+) -> Result<Json<AuthResponse>, ApiError> {
+    let user = authenticate(&state, &body).await?;
+    let tokens = sessions::start(&state, &user, &client).await?;
+    Ok(Json(AuthResponse { user: public_user(&user), tokens }))
+}
+
+/// simplejwt's `TokenObtainPairView`: the same sign-in, answering only `{access, refresh}`.
+async fn obtain_pair(
+    State(state): State<AppState>,
+    client: ClientInfo,
+    AppJson(body): AppJson<LoginRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let user = authenticate(&state, &body).await?;
+    Ok(Json(sessions::start(&state, &user, &client).await?))
+}
+
+/// Ends the session of the refresh token; 205 Reset Content as in seed 001.
+async fn logout(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<RefreshRequest>,
+) -> Result<StatusCode, ApiError> {
+    sessions::end(&state, required(&body.refresh, "refresh")?).await?;
+    Ok(StatusCode::RESET_CONTENT)
+}

@@ -1,0 +1,70 @@
+//! The `users` table.
+
+use super::{CreateUserError, Store};
+
+/// A user as stored.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub username: String,
+    pub password_hash: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub date_joined: i64,
+}
+
+/// What registration inserts; every field already validated.
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub username: &'a str,
+    pub password_hash: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub date_joined: i64,
+}
+
+const USER_COLUMNS: &str = "id, email, username, password_hash, first_name, last_name, date_joined";
+
+impl Store {
+    /// Inserts a user; the UNIQUE constraints (not a prior SELECT) decide duplicates, so two
+    /// concurrent registrations of one email cannot both succeed.
+    pub async fn create_user(&self, user: NewUser<'_>) -> Result<UserRow, CreateUserError> {
+        sqlx::query_as::<_, UserRow>(&format!(
+            "INSERT INTO users (email, username, password_hash, first_name, last_name, date_joined)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
+        ))
+        .bind(user.email)
+        .bind(user.username)
+        .bind(user.password_hash)
+        .bind(user.first_name)
+        .bind(user.last_name)
+        .bind(user.date_joined)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|error| match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                if db.message().contains("email") {
+                    CreateUserError::EmailTaken
+                } else {
+                    CreateUserError::UsernameTaken
+                }
+            }
+            _ => CreateUserError::Database(error),
+        })
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> sqlx::Result<Option<UserRow>> {
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?"))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+    }
+
+    pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRow>> {
+        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+    }
+}
