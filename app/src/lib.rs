@@ -1,23 +1,69 @@
-//! Gatehouse's Leptos app: pages, components, the API types and the browser client.
+//! Gatehouse's Leptos app: pages, components, the API types shared with the server, and the
+//! browser client.
 
 pub mod api;
+pub mod client;
+mod components;
+mod pages;
 
 use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 
+use pages::{LoginPage, NotFound, ProfilePage, RegisterPage};
+
+/// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
+                <MetaTags/>
             </head>
-            <body><App/></body>
+            <body>
+                <App/>
+            </body>
         </html>
     }
 }
 
+/// The app: a header and the routed pages.
 #[component]
 pub fn App() -> impl IntoView {
-    view! { <p>"Gatehouse"</p> }
+    provide_meta_context();
+    // Effects run only in the browser, after hydration: tests wait for this mark before they
+    // click, since the server-rendered form is visible earlier.
+    Effect::new(|| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gatehouse.css"/>
+        <Title text="Gatehouse"/>
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"⛨"</span>
+                    "Gatehouse"
+                </a>
+            </header>
+            <main class="page">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=ProfilePage/>
+                    <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/register") view=RegisterPage/>
+                </Routes>
+            </main>
+            <footer class="footer">"Signed tokens, rotated on every refresh."</footer>
+        </Router>
+    }
 }

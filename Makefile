@@ -1,0 +1,36 @@
+# Gatehouse's two commands: `make dev` runs the app, `make test` runs every check CI runs.
+# Both install what is missing first (scripts/setup.sh).
+
+SHELL := /bin/bash
+# npm's binaryen wasm-opt must come before any other on PATH (see scripts/setup.sh).
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+
+.PHONY: dev test setup lint unit e2e
+
+## make dev: set up, then serve http://127.0.0.1:3000 with live reload on the SQLite default.
+dev: setup
+	cargo leptos watch
+
+## make test: set up, then formatting, lints (server and wasm), every crate's tests, and the
+## Playwright suite in Chromium against a release build.
+test: setup lint unit e2e
+
+setup:
+	@scripts/setup.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy -p server -p app --features app/ssr --all-targets --locked -- -D warnings
+	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --locked -- -D warnings
+
+unit:
+	cargo test -p server -p app --features app/ssr --locked
+
+# The e2e server gets a fresh database, a 3 s access-token lifetime (so the suite sees real
+# refreshes) and its own port, so it never collides with a `make dev` on 3000.
+E2E_ADDR := 127.0.0.1:3100
+e2e:
+	rm -f target/e2e.sqlite3 target/e2e.sqlite3-shm target/e2e.sqlite3-wal
+	DATABASE_URL=sqlite://target/e2e.sqlite3 JWT_ACCESS_TOKEN_LIFETIME=3s \
+	DEV_SECRET_FILE=target/e2e-dev-secret LEPTOS_SITE_ADDR=$(E2E_ADDR) GATEHOUSE_URL=http://$(E2E_ADDR) \
+	cargo leptos end-to-end --release

@@ -1,0 +1,52 @@
+// Shared steps for the browser tests.
+import { expect, type Page, type APIRequestContext } from "@playwright/test";
+
+export const PASSWORD = "correct horse battery";
+
+/** An address no other test (or earlier run against the same database) uses. */
+export function uniqueEmail(tag: string): string {
+  const nonce = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  return `${tag}-${nonce}@example.com`;
+}
+
+/** The server renders forms before the wasm hydrates; clicking earlier would do nothing. */
+export async function open(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+}
+
+/** Fails the test on any uncaught exception (a Rust panic in the wasm shows up here). */
+export function failOnPageErrors(page: Page): void {
+  page.on("pageerror", (error) => {
+    throw new Error(`uncaught error in the page: ${error.message}`);
+  });
+}
+
+export async function storedTokens(page: Page): Promise<{ access: string | null; refresh: string | null }> {
+  return page.evaluate(() => ({
+    access: localStorage.getItem("access_token"),
+    refresh: localStorage.getItem("refresh_token"),
+  }));
+}
+
+/** Creates an account through the UI and waits for the profile. */
+export async function registerThroughUi(page: Page, email: string): Promise<void> {
+  await open(page, "/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Username").fill(email.split("@")[0]);
+  await page.getByLabel("First name").fill("Ada");
+  await page.getByLabel("Last name").fill("Lovelace");
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Confirm password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+}
+
+/** Creates an account through the API (for tests about signing in). */
+export async function registerThroughApi(request: APIRequestContext, email: string): Promise<void> {
+  const response = await request.post("/api/register/", {
+    data: { email, username: email.split("@")[0], password: PASSWORD, password2: PASSWORD },
+  });
+  expect(response.status()).toBe(201);
+}

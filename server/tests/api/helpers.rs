@@ -1,0 +1,303 @@
+//! Test harness: a server per test on a free port with its own SQLite file, typed request
+//! helpers, and JWT/answer inspection.
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use app::api::AuthResponse;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use gatehouse::config::{AppEnv, Config};
+use gatehouse::startup::Application;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use secrecy::SecretString;
+use serde_json::{Value, json};
+
+/// A password that meets the policy.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// The signing secret of every test server (unless a test overrides it).
+pub fn test_secret() -> String {
+    "test-".repeat(10)
+}
+
+/// A running server, its client, and the temporary directory holding its database.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub dir: PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A server with the default test configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A server whose configuration `customise` adjusts first (lifetimes, secrets, ...).
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("gatehouse-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("could not create the test directory");
+    let mut config = Config {
+        database_url: format!("sqlite://{}", dir.join("test.sqlite3").display()),
+        jwt_secret_key: Some(SecretString::from(test_secret())),
+        jwt_secret: None,
+        jwt_previous_secret_keys: vec![],
+        jwt_access_token_lifetime: Duration::from_secs(60 * 60),
+        jwt_refresh_token_lifetime: Duration::from_secs(7 * 24 * 60 * 60),
+        app_env: AppEnv::Development,
+        cors_allowed_origins: vec![],
+        site_addr: "127.0.0.1:0".parse().expect("a valid address"),
+        dev_secret_file: dir.join("dev-secret"),
+    };
+    customise(&mut config);
+    let app = Application::build(config)
+        .await
+        .expect("the application should build");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .expect("a reqwest client");
+    TestApp {
+        address,
+        client,
+        dir,
+    }
+}
+
+/// The username the helpers register for `email`: its local part.
+pub fn username_for(email: &str) -> String {
+    email
+        .trim()
+        .split('@')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("the request should reach the server")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("the request should reach the server")
+    }
+
+    /// `GET path` with `Authorization: <value>` verbatim.
+    pub async fn get_with_authorization(
+        &self,
+        path: &str,
+        authorization: &str,
+    ) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(reqwest::header::AUTHORIZATION, authorization)
+            .send()
+            .await
+            .expect("the request should reach the server")
+    }
+
+    /// Registers `email` with username = its local part and `password2 = password`.
+    pub async fn register(&self, email: &str, password: &str) -> reqwest::Response {
+        let body = json!({
+            "email": email,
+            "username": username_for(email),
+            "password": password,
+            "password2": password,
+        });
+        self.post_json("/api/register/", &body).await
+    }
+
+    /// As `register`, asserting 201 and decoding the answer.
+    pub async fn register_ok(&self, email: &str, password: &str) -> AuthResponse {
+        let response = self.register(email, password).await;
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        assert_eq!(
+            status,
+            StatusCode::CREATED,
+            "registration of {email} failed: {text}"
+        );
+        serde_json::from_str(&text)
+            .unwrap_or_else(|error| panic!("not an AuthResponse ({error}): {text}"))
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/login/",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    /// As `login`, asserting 200 and decoding the answer.
+    pub async fn login_ok(&self, email: &str, password: &str) -> AuthResponse {
+        let response = self.login(email, password).await;
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        assert_eq!(status, StatusCode::OK, "login of {email} failed: {text}");
+        serde_json::from_str(&text)
+            .unwrap_or_else(|error| panic!("not an AuthResponse ({error}): {text}"))
+    }
+
+    pub async fn get_user(&self, access: &str) -> reqwest::Response {
+        self.get_with_authorization("/api/user/", &format!("Bearer {access}"))
+            .await
+    }
+
+    pub async fn refresh(&self, refresh: &str) -> reqwest::Response {
+        self.post_json("/api/token/refresh/", &json!({ "refresh": refresh }))
+            .await
+    }
+
+    pub async fn logout(&self, refresh: &str) -> reqwest::Response {
+        self.post_json("/api/logout/", &json!({ "refresh": refresh }))
+            .await
+    }
+
+    pub async fn verify(&self, token: &str) -> reqwest::Response {
+        self.post_json("/api/token/verify/", &json!({ "token": token }))
+            .await
+    }
+}
+
+/// A response read whole (its status already checked): headers and JSON body.
+#[derive(Debug)]
+pub struct Answer {
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The value of `name`, or "" when absent.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Reads `response`, asserting its status is `status` and its body is JSON with a JSON
+/// content type.
+pub async fn answer(response: reqwest::Response, status: StatusCode) -> Answer {
+    let actual = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("a body");
+    assert_eq!(actual, status, "unexpected status; body: {text}");
+    let content_type = headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("application/json"),
+        "content-type is {content_type:?}, not JSON; body: {text}"
+    );
+    let body = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("body is not JSON ({error}): {text}"));
+    Answer { headers, body }
+}
+
+/// Reads a 401, asserting its `code`, a `detail` string and a `WWW-Authenticate` challenge.
+pub async fn assert_unauthorized(response: reqwest::Response, code: &str) -> Answer {
+    let answer = answer(response, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(answer.body["code"], code, "body: {}", answer.body);
+    assert!(
+        answer.body["detail"].is_string(),
+        "no detail in {}",
+        answer.body
+    );
+    assert!(
+        answer.header("www-authenticate").starts_with("Bearer"),
+        "WWW-Authenticate is {:?}",
+        answer.header("www-authenticate")
+    );
+    answer
+}
+
+/// Reads a 400 validation error, asserting the body is exactly `expected`.
+pub async fn assert_field_errors(response: reqwest::Response, expected: Value) {
+    let answer = answer(response, StatusCode::BAD_REQUEST).await;
+    assert_eq!(answer.body, expected);
+}
+
+fn decode_part(token: &str, index: usize) -> Value {
+    let part = token
+        .split('.')
+        .nth(index)
+        .unwrap_or_else(|| panic!("{token:?} is not a JWT"));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .unwrap_or_else(|error| panic!("JWT part {index} is not base64url ({error})"));
+    serde_json::from_slice(&bytes).expect("a JWT part is JSON")
+}
+
+/// A JWT's header, unverified.
+pub fn jwt_header(token: &str) -> Value {
+    decode_part(token, 0)
+}
+
+/// A JWT's claims, unverified.
+pub fn jwt_claims(token: &str) -> Value {
+    decode_part(token, 1)
+}
+
+/// Encodes `value` as a base64url JWT part.
+pub fn encode_part(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(value).expect("serialisable"))
+}
+
+/// The integer claim `name` of `token`.
+pub fn claim_i64(token: &str, name: &str) -> i64 {
+    let claims = jwt_claims(token);
+    claims[name]
+        .as_i64()
+        .unwrap_or_else(|| panic!("claim {name} is not an integer in {claims}"))
+}
+
+pub fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs() as i64
+}
+
+/// Sleeps until the wall clock reads at least `unix_seconds` (plus a small margin).
+pub async fn sleep_until_unix(unix_seconds: i64) {
+    let target =
+        UNIX_EPOCH + Duration::from_secs(unix_seconds.max(0) as u64) + Duration::from_millis(50);
+    if let Ok(wait) = target.duration_since(SystemTime::now()) {
+        tokio::time::sleep(wait).await;
+    }
+}
+
+/// Sleeps until a token expiring at `exp` is past the server's 1 s leeway: the server
+/// compares whole seconds and refuses once `now - leeway > exp`.
+pub async fn sleep_past_expiry(exp: i64) {
+    sleep_until_unix(exp + 2).await;
+}

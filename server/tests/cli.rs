@@ -1,0 +1,281 @@
+//! The `server` binary: `generate-secret`, `--help`, and production refusing weak secrets.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How long a child may run before it is killed and the test fails.
+const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Variables the server reads, removed so the test's own environment cannot leak in.
+const SERVER_VARIABLES: &[&str] = &[
+    "DATABASE_URL",
+    "JWT_SECRET_KEY",
+    "JWT_SECRET",
+    "JWT_PREVIOUS_SECRET_KEYS",
+    "JWT_ACCESS_TOKEN_LIFETIME",
+    "JWT_REFRESH_TOKEN_LIFETIME",
+    "APP_ENV",
+    "CORS_ALLOWED_ORIGINS",
+    "LEPTOS_SITE_ADDR",
+    "DEV_SECRET_FILE",
+    "RUST_LOG",
+];
+
+/// A temporary working directory, removed on drop, so no `.env` is read from the repository
+/// and no development secret or database lands in it.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        let path = std::env::temp_dir().join(format!("gatehouse-cli-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&path).expect("could not create a temporary directory");
+        Self(path)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `server` with a clean environment, run inside `dir`.
+fn server(dir: &TempDir) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_server"));
+    command.current_dir(&dir.0).stdin(Stdio::null());
+    for variable in SERVER_VARIABLES {
+        command.env_remove(variable);
+    }
+    for (variable, _) in std::env::vars_os() {
+        let name = variable.to_string_lossy();
+        if name.starts_with("JWT_") || name.starts_with("LEPTOS_") {
+            command.env_remove(&variable);
+        }
+    }
+    command
+}
+
+/// A production server configuration in `dir`, listening on a free port.
+fn production_server(dir: &TempDir) -> Command {
+    let mut command = server(dir);
+    command
+        .env("APP_ENV", "production")
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}", dir.0.join("cli.sqlite3").display()),
+        )
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0");
+    command
+}
+
+struct Finished {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+fn read_all(stream: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut stream) = stream {
+            let _ = stream.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+/// Runs `command` to completion, killing it and failing the test after `TIMEOUT`.
+fn run(mut command: Command) -> Finished {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary should start");
+    let stdout = read_all(child.stdout.take());
+    let stderr = read_all(child.stderr.take());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting on the child") {
+            break status;
+        }
+        if started.elapsed() > TIMEOUT {
+            kill(&mut child);
+            panic!(
+                "the server did not exit within {TIMEOUT:?}; stderr: {}",
+                stderr.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Finished {
+        success: status.success(),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    }
+}
+
+fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+fn generate_secret() -> String {
+    let dir = TempDir::new();
+    let mut command = server(&dir);
+    command.arg("generate-secret");
+    let finished = run(command);
+    assert!(
+        finished.success,
+        "generate-secret failed: {}",
+        finished.stderr
+    );
+    finished.stdout
+}
+
+#[test]
+fn generate_secret_prints_one_env_line_with_a_long_value() {
+    let output = generate_secret();
+
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(lines.len(), 1, "expected one line, got {output:?}");
+    let value = lines[0]
+        .strip_prefix("JWT_SECRET_KEY=")
+        .unwrap_or_else(|| panic!("not a JWT_SECRET_KEY line: {output:?}"));
+    assert!(
+        value.len() >= 43,
+        "the secret is only {} characters",
+        value.len()
+    );
+    assert!(!value.chars().any(char::is_whitespace), "{value:?}");
+}
+
+#[test]
+fn generate_secret_prints_a_different_secret_each_run() {
+    assert_ne!(generate_secret(), generate_secret());
+}
+
+#[test]
+fn help_lists_every_environment_variable() {
+    let dir = TempDir::new();
+    let mut command = server(&dir);
+    command.arg("--help");
+
+    let finished = run(command);
+
+    assert!(finished.success, "--help failed: {}", finished.stderr);
+    for variable in [
+        "DATABASE_URL",
+        "JWT_SECRET_KEY",
+        "JWT_ACCESS_TOKEN_LIFETIME",
+        "JWT_REFRESH_TOKEN_LIFETIME",
+        "APP_ENV",
+        "CORS_ALLOWED_ORIGINS",
+        "LEPTOS_SITE_ADDR",
+    ] {
+        assert!(
+            finished.stdout.contains(variable),
+            "--help does not mention {variable}:\n{}",
+            finished.stdout
+        );
+    }
+}
+
+#[test]
+fn production_refuses_weak_secrets() {
+    let weak: [(&str, Option<&str>); 5] = [
+        ("unset", None),
+        ("empty", Some("")),
+        ("short", Some("short")),
+        ("placeholder", Some("dev-secret-change-me")),
+        (
+            "published",
+            Some("h&#0mpGPgj^wXdTf$EsR&#Umd=OyNIODywDLm_2J8@_T6A#OcIC-fJ*YJN*Z@*SE"),
+        ),
+    ];
+    for (case, secret) in weak {
+        let dir = TempDir::new();
+        let mut command = production_server(&dir);
+        if let Some(secret) = secret {
+            command.env("JWT_SECRET_KEY", secret);
+        }
+
+        let finished = run(command);
+
+        assert!(
+            !finished.success,
+            "{case}: production started with a weak secret"
+        );
+        assert!(
+            finished.stderr.contains("JWT_SECRET_KEY"),
+            "{case}: stderr does not name JWT_SECRET_KEY:\n{}",
+            finished.stderr
+        );
+        if let Some(secret) = secret.filter(|secret| secret.len() >= 16) {
+            assert!(
+                !finished.stderr.contains(secret),
+                "{case}: stderr reveals the secret"
+            );
+        }
+    }
+}
+
+#[test]
+fn production_starts_with_a_generated_secret() {
+    let secret = generate_secret();
+    let secret = secret
+        .trim()
+        .strip_prefix("JWT_SECRET_KEY=")
+        .expect("a JWT_SECRET_KEY line");
+    let dir = TempDir::new();
+    let mut command = production_server(&dir);
+    command.env("JWT_SECRET_KEY", secret);
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the server binary should start");
+    let (lines, received) = mpsc::channel();
+    for stream in [
+        child
+            .stdout
+            .take()
+            .map(|out| Box::new(out) as Box<dyn Read + Send>),
+        child
+            .stderr
+            .take()
+            .map(|err| Box::new(err) as Box<dyn Read + Send>),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let lines = lines.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                let _ = lines.send(line);
+            }
+        });
+    }
+    drop(lines);
+
+    let deadline = Instant::now() + TIMEOUT;
+    let mut seen = Vec::new();
+    let listening = loop {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        match received.recv_timeout(remaining) {
+            Ok(line) if line.contains("listening") => break true,
+            Ok(line) => seen.push(line),
+            Err(_) => break false,
+        }
+    };
+    let exited = child.try_wait().ok().flatten();
+    kill(&mut child);
+
+    assert!(
+        listening,
+        "production did not start (exit: {exited:?}):\n{}",
+        seen.join("\n")
+    );
+}
