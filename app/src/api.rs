@@ -80,7 +80,9 @@ impl ErrorBody {
 
     /// What to show above the form: `detail`, or the non-field errors.
     pub fn summary(&self) -> Option<String> {
-        self.detail.clone().or_else(|| self.field("non_field_errors"))
+        self.detail
+            .clone()
+            .or_else(|| self.field("non_field_errors"))
     }
 }
 
@@ -94,12 +96,19 @@ mod tests {
             r#"{"email": ["Enter a valid email address."], "password": ["Too short.", "Too common."]}"#,
         )
         .unwrap();
-        assert_eq!(body.field("email").as_deref(), Some("Enter a valid email address."));
-        assert_eq!(body.field("password").as_deref(), Some("Too short. Too common."));
+        assert_eq!(
+            body.field("email").as_deref(),
+            Some("Enter a valid email address.")
+        );
+        assert_eq!(
+            body.field("password").as_deref(),
+            Some("Too short. Too common.")
+        );
         assert_eq!(body.summary(), None);
 
         let body: ErrorBody =
-            serde_json::from_str(r#"{"detail": "Token is expired", "code": "token_expired"}"#).unwrap();
+            serde_json::from_str(r#"{"detail": "Token is expired", "code": "token_expired"}"#)
+                .unwrap();
         assert_eq!(body.summary().as_deref(), Some("Token is expired"));
         assert_eq!(body.code.as_deref(), Some("token_expired"));
     }

@@ -13,7 +13,9 @@ use gloo_storage::{LocalStorage, Storage};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::api::{AuthResponse, ErrorBody, LoginRequest, RefreshRequest, RegisterRequest, TokenPair, User};
+use crate::api::{
+    AuthResponse, ErrorBody, LoginRequest, RefreshRequest, RegisterRequest, TokenPair, User,
+};
 
 const ACCESS_KEY: &str = "access_token";
 const REFRESH_KEY: &str = "refresh_token";
@@ -40,7 +42,9 @@ impl ClientError {
                 ..ErrorBody::default()
             },
             Self::Network => ErrorBody {
-                detail: Some("Could not reach the server. Check your connection and try again.".into()),
+                detail: Some(
+                    "Could not reach the server. Check your connection and try again.".into(),
+                ),
                 ..ErrorBody::default()
             },
         }
@@ -52,7 +56,11 @@ pub mod tokens {
     use super::*;
 
     fn read(key: &str) -> Option<String> {
-        LocalStorage::raw().get_item(key).ok().flatten().filter(|value| !value.is_empty())
+        LocalStorage::raw()
+            .get_item(key)
+            .ok()
+            .flatten()
+            .filter(|value| !value.is_empty())
     }
 
     pub fn access() -> Option<String> {
@@ -87,7 +95,12 @@ enum Verb {
     Post,
 }
 
-async fn send(verb: Verb, path: &str, body: Option<&impl Serialize>, bearer: Option<&str>) -> Result<Response, ClientError> {
+async fn send(
+    verb: Verb,
+    path: &str,
+    body: Option<&impl Serialize>,
+    bearer: Option<&str>,
+) -> Result<Response, ClientError> {
     let mut builder = match verb {
         Verb::Get => Request::get(path),
         Verb::Post => Request::post(path),
@@ -105,10 +118,15 @@ async fn send(verb: Verb, path: &str, body: Option<&impl Serialize>, bearer: Opt
 
 async fn error_of(response: Response) -> ClientError {
     let status = response.status();
-    let body = response.json::<ErrorBody>().await.unwrap_or_else(|_| ErrorBody {
-        detail: Some(format!("The server answered with an unexpected error ({status}).")),
-        ..ErrorBody::default()
-    });
+    let body = response
+        .json::<ErrorBody>()
+        .await
+        .unwrap_or_else(|_| ErrorBody {
+            detail: Some(format!(
+                "The server answered with an unexpected error ({status})."
+            )),
+            ..ErrorBody::default()
+        });
     ClientError::Api(body)
 }
 
@@ -131,7 +149,15 @@ async fn refresh_after(stale: &str) -> Result<(), ClientError> {
         return Ok(()); // a concurrent request already refreshed
     }
     let refresh = tokens::refresh().ok_or(ClientError::SignedOut)?;
-    let response = send(Verb::Post, "/api/token/refresh/", Some(&RefreshRequest { refresh: Some(refresh) }), None).await?;
+    let response = send(
+        Verb::Post,
+        "/api/token/refresh/",
+        Some(&RefreshRequest {
+            refresh: Some(refresh),
+        }),
+        None,
+    )
+    .await?;
     match response.status() {
         200 => {
             let pair: TokenPair = response.json().await.map_err(|_| ClientError::Network)?;
@@ -149,7 +175,11 @@ async fn refresh_after(stale: &str) -> Result<(), ClientError> {
 }
 
 /// A call as the signed-in user: Bearer access token, one refresh and one retry on 401.
-async fn authorized<T: DeserializeOwned>(verb: Verb, path: &str, body: Option<&impl Serialize>) -> Result<T, ClientError> {
+async fn authorized<T: DeserializeOwned>(
+    verb: Verb,
+    path: &str,
+    body: Option<&impl Serialize>,
+) -> Result<T, ClientError> {
     let access = tokens::access().ok_or(ClientError::SignedOut)?;
     let response = send(verb, path, body, Some(&access)).await?;
     if response.status() != 401 {
@@ -189,7 +219,15 @@ pub async fn current_user() -> Result<User, ClientError> {
 /// Ends the session on the server, then forgets the tokens whatever the server said.
 pub async fn logout() {
     if let Some(refresh) = tokens::refresh() {
-        let _ = send(Verb::Post, "/api/logout/", Some(&RefreshRequest { refresh: Some(refresh) }), None).await;
+        let _ = send(
+            Verb::Post,
+            "/api/logout/",
+            Some(&RefreshRequest {
+                refresh: Some(refresh),
+            }),
+            None,
+        )
+        .await;
     }
     tokens::clear();
 }

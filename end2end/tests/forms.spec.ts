@@ -38,13 +38,25 @@ test("registration errors appear next to their fields", async ({ page, request }
   await open(page, "/register");
   await page.getByLabel("Email").fill(taken);
   await page.getByLabel("Username").fill(`fresh-${Date.now()}`);
-  await page.getByLabel("Password", { exact: true }).fill("short");
-  await page.getByLabel("Confirm password").fill("short");
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Confirm password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
 
   await expect(page.locator("#email-error")).toHaveText("user with this email already exists.");
   await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
   await expect(page).toHaveURL(/\/register$/);
+});
+
+test("a short password is explained next to the password field", async ({ page }) => {
+  await open(page, "/register");
+  await page.getByLabel("Email").fill(uniqueEmail("short"));
+  await page.getByLabel("Username").fill(`short-${Date.now()}`);
+  await page.getByLabel("Password", { exact: true }).fill("short");
+  await page.getByLabel("Confirm password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  await expect(page.locator("#password-error")).toContainText("This password is too short.");
+  await expect(page.locator("#email-error")).toHaveText("");
 });
 
 test("password confirmation must match", async ({ page }) => {

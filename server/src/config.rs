@@ -22,7 +22,11 @@ pub enum AppEnv {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Database URL. The default is an SQLite file created on first start.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://gatehouse.sqlite3")]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://gatehouse.sqlite3"
+    )]
     pub database_url: String,
 
     /// HMAC secret that signs tokens (HS256), used as the string's bytes exactly as written.

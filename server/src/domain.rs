@@ -27,7 +27,11 @@ impl Email {
                 }
                 None => false,
             };
-        if valid { Ok(Self(email)) } else { Err("Enter a valid email address.".into()) }
+        if valid {
+            Ok(Self(email))
+        } else {
+            Err("Enter a valid email address.".into())
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,7 +50,10 @@ impl Username {
             Err("This field may not be blank.".into())
         } else if name.chars().count() > 150 {
             Err("Ensure this field has no more than 150 characters.".into())
-        } else if !name.chars().all(|c| c.is_alphanumeric() || "@.+-_".contains(c)) {
+        } else if !name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "@.+-_".contains(c))
+        {
             Err("Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.".into())
         } else {
             Ok(Self(name.to_owned()))
@@ -93,7 +100,9 @@ impl Password {
                 "This password is too short. It must contain at least {PASSWORD_MIN_CHARS} characters."
             ))
         } else if chars > PASSWORD_MAX_CHARS {
-            Err(format!("Ensure this field has no more than {PASSWORD_MAX_CHARS} characters."))
+            Err(format!(
+                "Ensure this field has no more than {PASSWORD_MAX_CHARS} characters."
+            ))
         } else if raw.chars().all(|c| c.is_ascii_digit()) {
             Err("This password is entirely numeric.".into())
         } else {
@@ -112,12 +121,24 @@ mod tests {
 
     #[test]
     fn emails_are_normalised() {
-        assert_eq!(Email::parse("  Ada@Example.COM ").unwrap().as_str(), "ada@example.com");
+        assert_eq!(
+            Email::parse("  Ada@Example.COM ").unwrap().as_str(),
+            "ada@example.com"
+        );
     }
 
     #[test]
     fn malformed_emails_are_refused() {
-        for bad in ["", "ada", "ada@", "@example.com", "a b@example.com", "ada@example", "a@@b.com", "a@-x.com"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@example.com",
+            "a b@example.com",
+            "ada@example",
+            "a@@b.com",
+            "a@-x.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
         }
     }

@@ -122,9 +122,7 @@ impl IntoResponse for ApiError {
                 response
             }
             Self::NotFound => detail(StatusCode::NOT_FOUND, "Not found."),
-            Self::MethodNotAllowed => {
-                detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed.")
-            }
+            Self::MethodNotAllowed => detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed."),
             Self::PayloadTooLarge => {
                 detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.")
             }
@@ -134,7 +132,10 @@ impl IntoResponse for ApiError {
             ),
             Self::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "internal error");
-                detail(StatusCode::INTERNAL_SERVER_ERROR, "A server error occurred.")
+                detail(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "A server error occurred.",
+                )
             }
         }
     }
@@ -146,7 +147,10 @@ mod tests {
 
     #[test]
     fn presented_tokens_get_the_invalid_token_challenge() {
-        assert_eq!(AuthFailure::TokenExpired.challenge(), "Bearer error=\"invalid_token\"");
+        assert_eq!(
+            AuthFailure::TokenExpired.challenge(),
+            "Bearer error=\"invalid_token\""
+        );
         assert_eq!(AuthFailure::NotAuthenticated.challenge(), "Bearer");
     }
 

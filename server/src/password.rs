@@ -30,7 +30,11 @@ fn hash_now(password: &str) -> anyhow::Result<String> {
 
 fn verify_now(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            argon2()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -42,12 +46,23 @@ pub struct PasswordHasher {
 
 impl PasswordHasher {
     pub fn new(concurrency: usize) -> Self {
-        Self { permits: Arc::new(Semaphore::new(concurrency.max(1))) }
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+        }
     }
 
-    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
-        let _permit = self.permits.acquire().await.context("password hasher closed")?;
-        tokio::task::spawn_blocking(work).await.context("password hashing task failed")
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .context("password hasher closed")?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .context("password hashing task failed")
     }
 
     /// A PHC string (algorithm, parameters and salt travel with the hash).
@@ -80,8 +95,18 @@ mod tests {
         let hasher = PasswordHasher::new(2);
         let hash = hasher.hash("correct horse battery").await.unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(hasher.verify("correct horse battery", Some(hash.clone())).await.unwrap());
-        assert!(!hasher.verify("wrong horse battery", Some(hash)).await.unwrap());
+        assert!(
+            hasher
+                .verify("correct horse battery", Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !hasher
+                .verify("wrong horse battery", Some(hash))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]

@@ -60,7 +60,10 @@ pub fn check_strength(variable: &'static str, secret: &str) -> Result<(), WeakSe
         Err(WeakSecret::Missing(variable))
     } else if PUBLISHED_SECRETS.contains(&secret) {
         Err(WeakSecret::Published(variable))
-    } else if PLACEHOLDER_MARKERS.iter().any(|marker| lowered.contains(marker)) {
+    } else if PLACEHOLDER_MARKERS
+        .iter()
+        .any(|marker| lowered.contains(marker))
+    {
         Err(WeakSecret::Placeholder(variable))
     } else if secret.len() < MIN_SECRET_BYTES {
         Err(WeakSecret::TooShort(variable))
@@ -87,8 +90,12 @@ pub fn load_or_create_dev_secret(path: &Path) -> anyhow::Result<SecretString> {
         }
     }
     let secret = generate();
-    write_private(path, &secret)
-        .with_context(|| format!("could not write the development secret to {}", path.display()))?;
+    write_private(path, &secret).with_context(|| {
+        format!(
+            "could not write the development secret to {}",
+            path.display()
+        )
+    })?;
     tracing::info!(file = %path.display(), "JWT_SECRET_KEY is not set: generated a development secret and kept it in this file");
     Ok(SecretString::from(secret))
 }
@@ -99,7 +106,9 @@ fn write_private(path: &Path, secret: &str) -> std::io::Result<()> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)?.write_all(format!("{secret}\n").as_bytes())
+    options
+        .open(path)?
+        .write_all(format!("{secret}\n").as_bytes())
 }
 
 /// The signing secret and the previous (verify-only) secrets for this configuration: the
@@ -163,7 +172,10 @@ mod tests {
             check_strength(VAR, "please-change-me-before-going-live-0123456789"),
             Err(WeakSecret::Placeholder(VAR))
         );
-        assert_eq!(check_strength(VAR, "short-but-random-Q7x"), Err(WeakSecret::TooShort(VAR)));
+        assert_eq!(
+            check_strength(VAR, "short-but-random-Q7x"),
+            Err(WeakSecret::TooShort(VAR))
+        );
         assert_eq!(check_strength(VAR, ""), Err(WeakSecret::Missing(VAR)));
     }
 

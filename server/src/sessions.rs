@@ -11,11 +11,19 @@ use crate::store::{NewSession, UserRow};
 use crate::tokens::{Claims, Subject, TokenType};
 
 /// Starts a session for `user` and returns its first token pair.
-pub async fn start(state: &AppState, user: &UserRow, client: &ClientInfo) -> Result<TokenPair, ApiError> {
+pub async fn start(
+    state: &AppState,
+    user: &UserRow,
+    client: &ClientInfo,
+) -> Result<TokenPair, ApiError> {
     let now = clock::now();
     let session_id = uuid::Uuid::new_v4().to_string();
     let expires_at = now + state.tokens.refresh_lifetime_secs();
-    let subject = Subject { user_id: user.id, email: &user.email, session_id: &session_id };
+    let subject = Subject {
+        user_id: user.id,
+        email: &user.email,
+        session_id: &session_id,
+    };
     let pair = state.tokens.issue_pair(subject, expires_at, now);
     state
         .store
@@ -29,7 +37,10 @@ pub async fn start(state: &AppState, user: &UserRow, client: &ClientInfo) -> Res
             ip: &client.ip,
         })
         .await?;
-    Ok(TokenPair { access: pair.access, refresh: pair.refresh })
+    Ok(TokenPair {
+        access: pair.access,
+        refresh: pair.refresh,
+    })
 }
 
 fn verify_refresh(state: &AppState, refresh: &str) -> Result<Claims, ApiError> {
@@ -50,15 +61,28 @@ pub async fn rotate(state: &AppState, refresh: &str) -> Result<TokenPair, ApiErr
         .rotate_refresh(&claims.sid, &claims.jti, &new_jti, now)
         .await?
         .ok_or(ApiError::Unauthorized(AuthFailure::TokenBlacklisted))?;
-    let subject = Subject { user_id, email: &claims.email, session_id: &claims.sid };
-    let pair = state.tokens.issue_pair_with_jti(subject, new_jti, expires_at, now);
-    Ok(TokenPair { access: pair.access, refresh: pair.refresh })
+    let subject = Subject {
+        user_id,
+        email: &claims.email,
+        session_id: &claims.sid,
+    };
+    let pair = state
+        .tokens
+        .issue_pair_with_jti(subject, new_jti, expires_at, now);
+    Ok(TokenPair {
+        access: pair.access,
+        refresh: pair.refresh,
+    })
 }
 
 /// Ends the session of `refresh` (logout); the token must still be its session's live one.
 pub async fn end(state: &AppState, refresh: &str) -> Result<(), ApiError> {
     let claims = verify_refresh(state, refresh)?;
-    if state.store.revoke_by_refresh(&claims.sid, &claims.jti, "logout", clock::now()).await? {
+    if state
+        .store
+        .revoke_by_refresh(&claims.sid, &claims.jti, "logout", clock::now())
+        .await?
+    {
         Ok(())
     } else {
         Err(ApiError::Unauthorized(AuthFailure::TokenBlacklisted))
@@ -72,7 +96,10 @@ pub async fn verify(state: &AppState, token: &str) -> Result<(), ApiError> {
         .verify_any(token)
         .map_err(|error| ApiError::Unauthorized(token_failure(error)))?;
     if claims.token_type == TokenType::Refresh
-        && !state.store.refresh_is_current(&claims.sid, &claims.jti, clock::now()).await?
+        && !state
+            .store
+            .refresh_is_current(&claims.sid, &claims.jti, clock::now())
+            .await?
     {
         return Err(ApiError::Unauthorized(AuthFailure::TokenBlacklisted));
     }

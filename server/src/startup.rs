@@ -7,12 +7,12 @@ use std::sync::Arc;
 use anyhow::Context;
 use app::{App, shell};
 use axum::Router;
+use axum::ServiceExt;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use leptos::config::get_configuration;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
-use axum::ServiceExt;
 use tower_http::cors::CorsLayer;
 use tower_http::normalize_path::NormalizePath;
 use tower_http::trace::TraceLayer;
@@ -60,12 +60,18 @@ impl Application {
             hasher: PasswordHasher::new(hashing_threads),
             leptos_options,
         };
-        Ok(Self { listener, router: router(state, cors) })
+        Ok(Self {
+            listener,
+            router: router(state, cors),
+        })
     }
 
     /// The port actually bound.
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|address| address.port()).unwrap_or_default()
+        self.listener
+            .local_addr()
+            .map(|address| address.port())
+            .unwrap_or_default()
     }
 
     /// Serves until Ctrl-C or SIGTERM, finishing requests in flight.
@@ -73,8 +79,11 @@ impl Application {
         tracing::info!(address = %self.listener.local_addr()?, "listening");
         // Trim the trailing slash before routing, so `/api/user/` and `/api/user` are one route.
         let service = NormalizePath::trim_trailing_slash(self.router);
-        let service = ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(service);
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+        let service =
+            ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(service);
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 
@@ -116,7 +125,11 @@ fn cors_layer(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
         CorsLayer::new()
             .allow_origin(origins)
             .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("x-requested-with")]),
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                HeaderName::from_static("x-requested-with"),
+            ]),
     ))
 }
 

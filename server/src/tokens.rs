@@ -82,7 +82,10 @@ fn key_id(secret: &SecretString) -> String {
         .chain_update(b"gatehouse-kid:")
         .chain_update(secret.expose_secret().as_bytes())
         .finalize();
-    digest[..8].iter().map(|byte| format!("{byte:02x}")).collect()
+    digest[..8]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 impl TokenService {
@@ -117,7 +120,12 @@ impl TokenService {
 
     /// Signs an access and a refresh token for `subject`. The refresh token expires with the
     /// session (`refresh_expires_at`), so rotation can never extend a session.
-    pub fn issue_pair(&self, subject: Subject<'_>, refresh_expires_at: i64, now: i64) -> IssuedPair {
+    pub fn issue_pair(
+        &self,
+        subject: Subject<'_>,
+        refresh_expires_at: i64,
+        now: i64,
+    ) -> IssuedPair {
         self.issue_pair_with_jti(subject, new_jti(), refresh_expires_at, now)
     }
 
@@ -130,10 +138,27 @@ impl TokenService {
         refresh_expires_at: i64,
         now: i64,
     ) -> IssuedPair {
-        let access_expires_at = (now + self.access_lifetime.as_secs() as i64).min(refresh_expires_at);
-        let access = self.sign(subject, TokenType::Access, access_expires_at, now, new_jti());
-        let refresh = self.sign(subject, TokenType::Refresh, refresh_expires_at, now, refresh_jti.clone());
-        IssuedPair { access, refresh, refresh_jti }
+        let access_expires_at =
+            (now + self.access_lifetime.as_secs() as i64).min(refresh_expires_at);
+        let access = self.sign(
+            subject,
+            TokenType::Access,
+            access_expires_at,
+            now,
+            new_jti(),
+        );
+        let refresh = self.sign(
+            subject,
+            TokenType::Refresh,
+            refresh_expires_at,
+            now,
+            refresh_jti.clone(),
+        );
+        IssuedPair {
+            access,
+            refresh,
+            refresh_jti,
+        }
     }
 
     /// How long a session (and so its refresh tokens) lives from sign-in, in seconds.
@@ -141,7 +166,14 @@ impl TokenService {
         self.refresh_lifetime.as_secs() as i64
     }
 
-    fn sign(&self, subject: Subject<'_>, token_type: TokenType, exp: i64, now: i64, jti: String) -> String {
+    fn sign(
+        &self,
+        subject: Subject<'_>,
+        token_type: TokenType,
+        exp: i64,
+        now: i64,
+        jti: String,
+    ) -> String {
         let claims = Claims {
             token_type,
             exp,
@@ -210,7 +242,11 @@ mod tests {
     }
 
     fn subject() -> Subject<'static> {
-        Subject { user_id: 7, email: "ada@example.com", session_id: "s-1" }
+        Subject {
+            user_id: 7,
+            email: "ada@example.com",
+            session_id: "s-1",
+        }
     }
 
     fn service(current: &str, previous: &[&str]) -> TokenService {
@@ -223,10 +259,25 @@ mod tests {
         let tokens = service("k".repeat(40).as_str(), &[]);
         let pair = tokens.issue_pair(subject(), now() + 86_400, now());
         let access = tokens.verify(&pair.access, TokenType::Access).unwrap();
-        assert_eq!((access.user_id, access.sub.as_str(), access.sid.as_str()), (7, "7", "s-1"));
-        assert_eq!(tokens.verify(&pair.refresh, TokenType::Refresh).unwrap().jti, pair.refresh_jti);
-        assert_eq!(tokens.verify(&pair.refresh, TokenType::Access), Err(TokenError::WrongType));
-        assert_eq!(tokens.verify(&pair.access, TokenType::Refresh), Err(TokenError::WrongType));
+        assert_eq!(
+            (access.user_id, access.sub.as_str(), access.sid.as_str()),
+            (7, "7", "s-1")
+        );
+        assert_eq!(
+            tokens
+                .verify(&pair.refresh, TokenType::Refresh)
+                .unwrap()
+                .jti,
+            pair.refresh_jti
+        );
+        assert_eq!(
+            tokens.verify(&pair.refresh, TokenType::Access),
+            Err(TokenError::WrongType)
+        );
+        assert_eq!(
+            tokens.verify(&pair.access, TokenType::Refresh),
+            Err(TokenError::WrongType)
+        );
     }
 
     #[test]
@@ -243,7 +294,10 @@ mod tests {
         let tokens = service("k".repeat(40).as_str(), &[]);
         let issued = now() - 10;
         let pair = tokens.issue_pair(subject(), issued + 5, issued);
-        assert_eq!(tokens.verify(&pair.refresh, TokenType::Refresh), Err(TokenError::Expired));
+        assert_eq!(
+            tokens.verify(&pair.refresh, TokenType::Refresh),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]
@@ -253,7 +307,10 @@ mod tests {
         let rotated = service("new-".repeat(10).as_str(), &["old-".repeat(10).as_str()]);
         assert!(rotated.verify(&pair.access, TokenType::Access).is_ok());
         let forgotten = service("new-".repeat(10).as_str(), &[]);
-        assert_eq!(forgotten.verify(&pair.access, TokenType::Access), Err(TokenError::Invalid));
+        assert_eq!(
+            forgotten.verify(&pair.access, TokenType::Access),
+            Err(TokenError::Invalid)
+        );
     }
 
     #[test]
@@ -262,10 +319,19 @@ mod tests {
         let pair = tokens.issue_pair(subject(), now() + 600, now());
         let payload = pair.access.split('.').nth(1).unwrap();
         let alg_none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
-        assert_eq!(tokens.verify(&alg_none, TokenType::Access), Err(TokenError::Invalid));
-        assert_eq!(tokens.verify("not.a.jwt", TokenType::Access), Err(TokenError::Invalid));
+        assert_eq!(
+            tokens.verify(&alg_none, TokenType::Access),
+            Err(TokenError::Invalid)
+        );
+        assert_eq!(
+            tokens.verify("not.a.jwt", TokenType::Access),
+            Err(TokenError::Invalid)
+        );
         let other = service("o".repeat(40).as_str(), &[]);
         let foreign = other.issue_pair(subject(), now() + 600, now());
-        assert_eq!(tokens.verify(&foreign.access, TokenType::Access), Err(TokenError::Invalid));
+        assert_eq!(
+            tokens.verify(&foreign.access, TokenType::Access),
+            Err(TokenError::Invalid)
+        );
     }
 }

@@ -33,7 +33,10 @@ pub fn LoginPage() -> impl IntoView {
             return;
         }
         busy.set(true);
-        let request = LoginRequest { email: Some(email.get_untracked()), password: Some(password.get_untracked()) };
+        let request = LoginRequest {
+            email: Some(email.get_untracked()),
+            password: Some(password.get_untracked()),
+        };
         let navigate = navigate.clone();
         spawn_local(async move {
             match client::login(&request).await {

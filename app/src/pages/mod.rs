@@ -15,5 +15,8 @@ use leptos_router::NavigateOptions;
 /// Navigation that replaces the history entry: "back" must not return to a page the visitor
 /// was sent away from.
 fn replace() -> NavigateOptions {
-    NavigateOptions { replace: true, ..NavigateOptions::default() }
+    NavigateOptions {
+        replace: true,
+        ..NavigateOptions::default()
+    }
 }

@@ -61,8 +61,14 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn Profile(user: User) -> impl IntoView {
-    let full_name = format!("{} {}", user.first_name, user.last_name).trim().to_owned();
-    let greeting = if full_name.is_empty() { user.username.clone() } else { full_name.clone() };
+    let full_name = format!("{} {}", user.first_name, user.last_name)
+        .trim()
+        .to_owned();
+    let greeting = if full_name.is_empty() {
+        user.username.clone()
+    } else {
+        full_name.clone()
+    };
     let joined = user.date_joined.get(..10).unwrap_or_default().to_owned();
     view! {
         <h1>"Hello, " {greeting}</h1>

@@ -43,7 +43,9 @@ impl Registration {
         let email = parse_field(&mut errors, "email", &body.email, Email::parse);
         let username = parse_field(&mut errors, "username", &body.username, Username::parse);
         let password = parse_field(&mut errors, "password", &body.password, Password::parse);
-        let password2 = parse_field(&mut errors, "password2", &body.password2, |raw| Ok(raw.to_owned()));
+        let password2 = parse_field(&mut errors, "password2", &body.password2, |raw| {
+            Ok(raw.to_owned())
+        });
         let mut optional_name = |field: &'static str, value: &Option<String>| {
             PersonName::parse(value.as_deref())
                 .map_err(|message| errors.entry(field).or_default().push(message))
@@ -52,13 +54,24 @@ impl Registration {
         let first_name = optional_name("first_name", &body.first_name);
         let last_name = optional_name("last_name", &body.last_name);
         match (email, username, password, password2, first_name, last_name) {
-            (Some(email), Some(username), Some(password), Some(password2), Some(first_name), Some(last_name))
-                if errors.is_empty() =>
-            {
+            (
+                Some(email),
+                Some(username),
+                Some(password),
+                Some(password2),
+                Some(first_name),
+                Some(last_name),
+            ) if errors.is_empty() => {
                 if password.expose() != password2 {
                     return Err(ApiError::field("password", "Password fields didn't match."));
                 }
-                Ok(Self { email, username, password, first_name, last_name })
+                Ok(Self {
+                    email,
+                    username,
+                    password,
+                    first_name,
+                    last_name,
+                })
             }
             _ => Err(ApiError::Validation(errors)),
         }
@@ -84,22 +97,34 @@ async fn register(
         })
         .await
         .map_err(|error| match error {
-            CreateUserError::EmailTaken => ApiError::field("email", "user with this email already exists."),
+            CreateUserError::EmailTaken => {
+                ApiError::field("email", "user with this email already exists.")
+            }
             CreateUserError::UsernameTaken => {
                 ApiError::field("username", "A user with that username already exists.")
             }
             CreateUserError::Database(error) => error.into(),
         })?;
     let tokens = sessions::start(&state, &user, &client).await?;
-    Ok((StatusCode::CREATED, Json(AuthResponse { user: public_user(&user), tokens })))
+    Ok((
+        StatusCode::CREATED,
+        Json(AuthResponse {
+            user: public_user(&user),
+            tokens,
+        }),
+    ))
 }
 
 /// Checks email and password. An unknown email costs a dummy hash verify, so it answers
 /// exactly like a wrong password, in body and in time (OWASP Authentication Cheat Sheet).
 async fn authenticate(state: &AppState, body: &LoginRequest) -> Result<UserRow, ApiError> {
     let mut errors = FieldErrors::new();
-    let email = parse_field(&mut errors, "email", &body.email, |raw| Ok(Email::parse(raw).ok()));
-    let password = parse_field(&mut errors, "password", &body.password, |raw| Ok(raw.to_owned()));
+    let email = parse_field(&mut errors, "email", &body.email, |raw| {
+        Ok(Email::parse(raw).ok())
+    });
+    let password = parse_field(&mut errors, "password", &body.password, |raw| {
+        Ok(raw.to_owned())
+    });
     let (Some(email), Some(password)) = (email, password) else {
         return Err(ApiError::Validation(errors));
     };
@@ -122,7 +147,10 @@ async fn login(
 ) -> Result<Json<AuthResponse>, ApiError> {
     let user = authenticate(&state, &body).await?;
     let tokens = sessions::start(&state, &user, &client).await?;
-    Ok(Json(AuthResponse { user: public_user(&user), tokens }))
+    Ok(Json(AuthResponse {
+        user: public_user(&user),
+        tokens,
+    }))
 }
 
 /// simplejwt's `TokenObtainPairView`: the same sign-in, answering only `{access, refresh}`.

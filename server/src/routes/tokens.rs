@@ -6,8 +6,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::error::ApiError;
 use super::required;
+use crate::error::ApiError;
 use crate::extract::AppJson;
 use crate::sessions;
 use crate::state::AppState;

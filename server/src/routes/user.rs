@@ -31,7 +31,10 @@ pub fn public_user(row: &UserRow) -> User {
     }
 }
 
-async fn me(State(state): State<AppState>, AuthUser(claims): AuthUser) -> Result<Json<User>, ApiError> {
+async fn me(
+    State(state): State<AppState>,
+    AuthUser(claims): AuthUser,
+) -> Result<Json<User>, ApiError> {
     let user = state
         .store
         .user_by_id(claims.user_id)

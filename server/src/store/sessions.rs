@@ -71,7 +71,13 @@ impl Store {
     }
 
     /// Ends session `id` if `jti` is its live refresh token (logout). Returns whether it did.
-    pub async fn revoke_by_refresh(&self, id: &str, jti: &str, reason: &str, now: i64) -> sqlx::Result<bool> {
+    pub async fn revoke_by_refresh(
+        &self,
+        id: &str,
+        jti: &str,
+        reason: &str,
+        now: i64,
+    ) -> sqlx::Result<bool> {
         let result = sqlx::query(
             "UPDATE sessions SET revoked_at = ?, revoked_reason = ?
              WHERE id = ? AND refresh_jti = ? AND revoked_at IS NULL AND expires_at > ?",
