@@ -52,7 +52,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <header class="topbar">
                 <a class="brand" href="/">
-                    <span class="brand-mark" aria-hidden="true">"⛨"</span>
+                    <img class="brand-mark" src="/favicon.svg" alt="" width="24" height="24"/>
                     "Gatehouse"
                 </a>
             </header>
