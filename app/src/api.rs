@@ -49,10 +49,42 @@ pub struct LoginRequest {
     pub password: Option<String>,
 }
 
-/// `POST /api/token/refresh/` and `POST /api/logout/`.
+/// `POST /api/token/refresh/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RefreshRequest {
     pub refresh: Option<String>,
+}
+
+/// `POST /api/logout/`: `scope` is `current` (the default), `others` or `all`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LogoutRequest {
+    pub refresh: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+}
+
+/// One entry of `GET /api/sessions/`: where the user is signed in. Never a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// RFC 3339, UTC: the last sign-in or refresh.
+    pub last_used_at: String,
+    /// RFC 3339, UTC: the absolute end.
+    pub expires_at: String,
+    pub user_agent: String,
+    pub ip: String,
+    /// Whether this is the session making the request.
+    pub current: bool,
+}
+
+/// `POST /api/password/change/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PasswordChangeRequest {
+    pub current_password: Option<String>,
+    pub new_password: Option<String>,
+    pub new_password2: Option<String>,
 }
 
 /// `POST /api/token/verify/`.

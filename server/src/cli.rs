@@ -22,4 +22,9 @@ pub enum Command {
     Migrate,
     /// Print a fresh JWT secret as a .env line.
     GenerateSecret,
+    /// Emergency: revoke every session; every user must sign in again. Running servers refuse
+    /// the sessions' access tokens within a second.
+    RevokeAll,
+    /// Delete expired and idle sessions now (the server also does it every 10 minutes).
+    FlushExpired,
 }

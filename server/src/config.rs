@@ -52,6 +52,17 @@ pub struct Config {
     #[arg(long, env = "JWT_REFRESH_TOKEN_LIFETIME", default_value = "7", value_parser = lifetime::parse_days)]
     pub jwt_refresh_token_lifetime: Duration,
 
+    /// How long an idle session lives: a session not refreshed for this long ends
+    /// (a bare number is days; or 30s, 15m, 12h). Default: JWT_REFRESH_TOKEN_LIFETIME.
+    #[arg(long, env = "SESSION_IDLE_TIMEOUT", value_parser = lifetime::parse_days)]
+    pub session_idle_timeout: Option<Duration>,
+
+    /// How long the refresh token just replaced may be presented again and get the same new
+    /// pair back (two tabs refreshing together). Later, it is reuse and ends the session.
+    /// A bare number is seconds; 0 turns the grace off.
+    #[arg(long, env = "REFRESH_REUSE_GRACE", default_value = "10s", value_parser = lifetime::parse_grace)]
+    pub refresh_reuse_grace: Duration,
+
     /// development or production.
     #[arg(long, env = "APP_ENV", value_enum, default_value = "development")]
     pub app_env: AppEnv,

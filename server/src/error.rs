@@ -21,8 +21,14 @@ pub enum AuthFailure {
     TokenNotValid,
     /// A well-formed token past its `exp`.
     TokenExpired,
-    /// A refresh token that was already used or whose session has ended.
+    /// A refresh token that is not its session's live one (or whose session is gone).
     TokenBlacklisted,
+    /// A refresh token used again after its grace: the session has been revoked.
+    TokenReused,
+    /// The token's session was ended (logout, revocation, password change, reuse).
+    SessionRevoked,
+    /// The token's session passed its absolute end or idle timeout.
+    SessionExpired,
     /// The token's user no longer exists.
     UserNotFound,
 }
@@ -34,6 +40,9 @@ impl AuthFailure {
             Self::BadCredentials => "authentication_failed",
             Self::TokenNotValid | Self::TokenBlacklisted => "token_not_valid",
             Self::TokenExpired => "token_expired",
+            Self::TokenReused => "token_reused",
+            Self::SessionRevoked => "session_revoked",
+            Self::SessionExpired => "session_expired",
             Self::UserNotFound => "user_not_found",
         }
     }
@@ -45,6 +54,9 @@ impl AuthFailure {
             Self::TokenNotValid => "Token is invalid",
             Self::TokenExpired => "Token is expired",
             Self::TokenBlacklisted => "Token is blacklisted",
+            Self::TokenReused => "Token was already used; the session has been revoked",
+            Self::SessionRevoked => "Session has been revoked",
+            Self::SessionExpired => "Session has expired",
             Self::UserNotFound => "User not found",
         }
     }

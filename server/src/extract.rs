@@ -56,11 +56,15 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Unauthorized(AuthFailure::NotAuthenticated))?;
-        state
+        let claims = state
             .tokens
             .verify(token, TokenType::Access)
-            .map(Self)
-            .map_err(|error| ApiError::Unauthorized(token_failure(error)))
+            .map_err(|error| ApiError::Unauthorized(token_failure(error)))?;
+        // An ended session's access tokens die with it, checked in memory (no database trip).
+        if state.revocations.contains(&claims.sid) {
+            return Err(ApiError::Unauthorized(AuthFailure::SessionRevoked));
+        }
+        Ok(Self(claims))
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 /// What a bare number means for a given variable.
 #[derive(Debug, Clone, Copy)]
 pub enum BareUnit {
+    Seconds,
     Minutes,
     Days,
 }
@@ -20,6 +21,7 @@ pub fn parse(value: &str, bare_unit: BareUnit) -> Result<Duration, String> {
         Some((at, 'h')) => (&value[..at], 3_600),
         Some((at, 'd')) => (&value[..at], 86_400),
         Some(_) => match bare_unit {
+            BareUnit::Seconds => (value, 1),
             BareUnit::Minutes => (value, 60),
             BareUnit::Days => (value, 86_400),
         },
@@ -44,6 +46,15 @@ pub fn parse_minutes(value: &str) -> Result<Duration, String> {
     parse(value, BareUnit::Minutes)
 }
 
+/// clap value parser for a grace period: bare numbers are seconds, and `0` (no grace) is allowed.
+pub fn parse_grace(value: &str) -> Result<Duration, String> {
+    if value.trim().trim_end_matches('s') == "0" {
+        Ok(Duration::ZERO)
+    } else {
+        parse(value, BareUnit::Seconds)
+    }
+}
+
 /// clap value parser for a variable whose bare numbers are days.
 pub fn parse_days(value: &str) -> Result<Duration, String> {
     parse(value, BareUnit::Days)
@@ -65,6 +76,14 @@ mod tests {
         assert_eq!(parse_days("15m"), Ok(Duration::from_secs(900)));
         assert_eq!(parse_minutes("12h"), Ok(Duration::from_secs(43_200)));
         assert_eq!(parse_minutes("1d"), Ok(Duration::from_secs(86_400)));
+    }
+
+    #[test]
+    fn a_grace_may_be_zero_and_counts_seconds() {
+        assert_eq!(parse_grace("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_grace("10"), Ok(Duration::from_secs(10)));
+        assert_eq!(parse_grace("1m"), Ok(Duration::from_secs(60)));
+        assert!(parse_grace("-1").is_err());
     }
 
     #[test]

@@ -4,8 +4,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use gatehouse::cli::{Cli, Command};
+use gatehouse::config::Config;
 use gatehouse::startup::Application;
-use gatehouse::store::Store;
+use gatehouse::state::SessionPolicy;
+use gatehouse::store::{NewEvent, Store};
+use gatehouse::{clock, upkeep};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -26,6 +29,8 @@ async fn main() -> ExitCode {
         Command::Migrate => Store::connect(&cli.config.database_url).await.map(|_| {
             tracing::info!("migrations applied");
         }),
+        Command::RevokeAll => revoke_all(&cli.config).await,
+        Command::FlushExpired => flush_expired(&cli.config).await,
         Command::Serve => match Application::build(cli.config).await {
             Ok(application) => application.run_until_stopped().await.map_err(Into::into),
             Err(error) => Err(error),
@@ -39,4 +44,29 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn revoke_all(config: &Config) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url).await?;
+    let now = clock::now();
+    let revoked = store.revoke_every_session("revoke_all", now).await?;
+    let detail = format!("{revoked} sessions");
+    let event = NewEvent {
+        at: now,
+        kind: "revoke_all",
+        user_id: None,
+        session_id: None,
+        ip: "",
+        detail: &detail,
+    };
+    store.record_event(event).await?;
+    println!("Revoked {revoked} sessions. Every user must sign in again.");
+    Ok(())
+}
+
+async fn flush_expired(config: &Config) -> anyhow::Result<()> {
+    let store = Store::connect(&config.database_url).await?;
+    let deleted = upkeep::flush_expired(&store, &SessionPolicy::from_config(config)).await?;
+    println!("Deleted {deleted} expired sessions.");
+    Ok(())
 }

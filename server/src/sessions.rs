@@ -1,5 +1,7 @@
-//! The session rules in one place: a sign-in starts a session, a refresh token is accepted
-//! once (rotation), logout ends the session. Handlers call these; SQL stays in `store`.
+//! The session rules, in one place: a sign-in starts a session; a refresh token is accepted
+//! once (rotation), with a short grace for tabs refreshing together; a token used again after
+//! that is treated as stolen and ends the session (RFC 9700 §4.14.2); every way a session ends
+//! goes through `revoke`, which also stops its access tokens. SQL stays in `store`.
 
 use app::api::TokenPair;
 
@@ -7,8 +9,19 @@ use crate::clock;
 use crate::error::{ApiError, AuthFailure};
 use crate::extract::{ClientInfo, token_failure};
 use crate::state::AppState;
-use crate::store::{NewSession, UserRow};
-use crate::tokens::{Claims, Subject, TokenType};
+use crate::store::{NewEvent, NewSession, Rotation, SessionRow, UserRow};
+use crate::tokens::{Claims, PairIds, Subject, TokenType, new_jti};
+
+/// Which sessions a logout ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogoutScope {
+    /// The session of the refresh token presented (the default).
+    Current,
+    /// Every other session of the user ("sign out everywhere else").
+    Others,
+    /// Every session of the user.
+    All,
+}
 
 /// Starts a session for `user` and returns its first token pair.
 pub async fn start(
@@ -31,6 +44,7 @@ pub async fn start(
             id: &session_id,
             user_id: user.id,
             refresh_jti: &pair.refresh_jti,
+            access_jti: &pair.access_jti,
             now,
             expires_at,
             user_agent: &client.user_agent,
@@ -50,58 +64,227 @@ fn verify_refresh(state: &AppState, refresh: &str) -> Result<Claims, ApiError> {
         .map_err(|error| ApiError::Unauthorized(token_failure(error)))
 }
 
-/// Rotates `refresh`: the token is consumed atomically and a new pair issued, expiring no
-/// later than the session (RFC 9700 §4.14.2). A token already used answers "blacklisted".
-pub async fn rotate(state: &AppState, refresh: &str) -> Result<TokenPair, ApiError> {
-    let claims = verify_refresh(state, refresh)?;
-    let now = clock::now();
-    let new_jti = crate::tokens::new_jti();
-    let (user_id, expires_at) = state
-        .store
-        .rotate_refresh(&claims.sid, &claims.jti, &new_jti, now)
-        .await?
-        .ok_or(ApiError::Unauthorized(AuthFailure::TokenBlacklisted))?;
-    let subject = Subject {
-        user_id,
-        email: &claims.email,
-        session_id: &claims.sid,
-    };
-    let pair = state
-        .tokens
-        .issue_pair_with_jti(subject, new_jti, expires_at, now);
-    Ok(TokenPair {
-        access: pair.access,
-        refresh: pair.refresh,
-    })
+fn unauthorized(failure: AuthFailure) -> ApiError {
+    ApiError::Unauthorized(failure)
 }
 
-/// Ends the session of `refresh` (logout); the token must still be its session's live one.
-pub async fn end(state: &AppState, refresh: &str) -> Result<(), ApiError> {
-    let claims = verify_refresh(state, refresh)?;
-    if state
-        .store
-        .revoke_by_refresh(&claims.sid, &claims.jti, "logout", clock::now())
-        .await?
-    {
-        Ok(())
+/// Why a session can no longer be used, if it cannot.
+fn ended(state: &AppState, session: &SessionRow, now: i64) -> Option<AuthFailure> {
+    if session.revoked_at.is_some() {
+        Some(AuthFailure::SessionRevoked)
+    } else if session.expires_at <= now || session.last_used_at <= state.policy.idle_cutoff(now) {
+        Some(AuthFailure::SessionExpired)
     } else {
-        Err(ApiError::Unauthorized(AuthFailure::TokenBlacklisted))
+        None
     }
 }
 
-/// simplejwt's verify: a valid signature and lifetime, and for a refresh token, not used yet.
+/// Rotates `refresh`: consumed atomically, replaced by a new pair that expires no later than
+/// the session. The token just replaced, within the grace, gets that same new pair again; any
+/// other used token is reuse, and the whole session ends.
+pub async fn rotate(
+    state: &AppState,
+    refresh: &str,
+    client: &ClientInfo,
+) -> Result<TokenPair, ApiError> {
+    let claims = verify_refresh(state, refresh)?;
+    let now = clock::now();
+    let ids = PairIds {
+        access_jti: new_jti(),
+        refresh_jti: new_jti(),
+    };
+    let rotated = state
+        .store
+        .rotate_refresh(Rotation {
+            session_id: &claims.sid,
+            presented_jti: &claims.jti,
+            refresh_jti: &ids.refresh_jti,
+            access_jti: &ids.access_jti,
+            now,
+            idle_cutoff: state.policy.idle_cutoff(now),
+        })
+        .await?;
+    let subject = Subject {
+        user_id: claims.user_id,
+        email: &claims.email,
+        session_id: &claims.sid,
+    };
+    if let Some((_, expires_at)) = rotated {
+        let pair = state.tokens.sign_pair(subject, ids, expires_at, now);
+        return Ok(TokenPair {
+            access: pair.access,
+            refresh: pair.refresh,
+        });
+    }
+
+    // Not the live token: find out why.
+    let session = state
+        .store
+        .session(&claims.sid)
+        .await?
+        .ok_or(unauthorized(AuthFailure::TokenBlacklisted))?;
+    if let Some(failure) = ended(state, &session, now) {
+        return Err(unauthorized(failure));
+    }
+    let just_replaced = session.previous_jti.as_deref() == Some(claims.jti.as_str());
+    if just_replaced && now - session.rotated_at < state.policy.reuse_grace {
+        let ids = PairIds {
+            access_jti: session.access_jti,
+            refresh_jti: session.refresh_jti,
+        };
+        let pair = state
+            .tokens
+            .sign_pair(subject, ids, session.expires_at, session.rotated_at);
+        return Ok(TokenPair {
+            access: pair.access,
+            refresh: pair.refresh,
+        });
+    }
+    tracing::warn!(session = %claims.sid, user = claims.user_id, ip = %client.ip, "refresh token reused: session revoked");
+    revoke(
+        state,
+        claims.user_id,
+        &[claims.sid.clone()],
+        "token_reused",
+        &client.ip,
+    )
+    .await?;
+    Err(unauthorized(AuthFailure::TokenReused))
+}
+
+/// Logout: ends the sessions `scope` names. The refresh token must be its session's live one.
+pub async fn logout(
+    state: &AppState,
+    refresh: &str,
+    scope: LogoutScope,
+    client: &ClientInfo,
+) -> Result<(), ApiError> {
+    let claims = verify_refresh(state, refresh)?;
+    let now = clock::now();
+    let session = state
+        .store
+        .session(&claims.sid)
+        .await?
+        .ok_or(unauthorized(AuthFailure::TokenBlacklisted))?;
+    if let Some(failure) = ended(state, &session, now) {
+        return Err(unauthorized(failure));
+    }
+    if session.refresh_jti != claims.jti {
+        return Err(unauthorized(AuthFailure::TokenBlacklisted));
+    }
+    let (keep, reason) = match scope {
+        LogoutScope::Current => {
+            return revoke(state, session.user_id, &[session.id], "logout", &client.ip).await;
+        }
+        LogoutScope::Others => (Some(session.id.as_str()), "logout_others"),
+        LogoutScope::All => (None, "logout_all"),
+    };
+    end_user_sessions(state, session.user_id, keep, reason, &client.ip).await
+}
+
+/// Ends every session of `user_id` but `keep` (password change, "sign out everywhere").
+pub async fn end_user_sessions(
+    state: &AppState,
+    user_id: i64,
+    keep: Option<&str>,
+    reason: &str,
+    ip: &str,
+) -> Result<(), ApiError> {
+    let ended = state
+        .store
+        .revoke_user_sessions(user_id, keep, reason, clock::now())
+        .await?;
+    remember_revoked(state, &ended, clock::now());
+    record(
+        state,
+        reason,
+        user_id,
+        None,
+        ip,
+        &format!("{} sessions", ended.len()),
+    )
+    .await
+}
+
+/// Ends the sessions `ids` of `user_id` and records why. Their refresh tokens stop at once
+/// (the row is revoked) and so do their access tokens (the in-memory revocation set).
+pub async fn revoke(
+    state: &AppState,
+    user_id: i64,
+    ids: &[String],
+    reason: &str,
+    ip: &str,
+) -> Result<(), ApiError> {
+    let now = clock::now();
+    for id in ids {
+        if state.store.revoke_session(id, reason, now).await? {
+            record(state, reason, user_id, Some(id), ip, "").await?;
+        }
+    }
+    remember_revoked(state, ids, now);
+    Ok(())
+}
+
+/// Refuses the access tokens of sessions ended at `now` until they have all expired.
+pub fn remember_revoked(state: &AppState, ids: &[String], now: i64) {
+    for id in ids {
+        state
+            .revocations
+            .insert(id, now + state.policy.access_window);
+    }
+}
+
+async fn record(
+    state: &AppState,
+    kind: &str,
+    user_id: i64,
+    session_id: Option<&str>,
+    ip: &str,
+    detail: &str,
+) -> Result<(), ApiError> {
+    tracing::info!(
+        event = kind,
+        user = user_id,
+        session = session_id,
+        ip,
+        detail,
+        "auth event"
+    );
+    let event = NewEvent {
+        at: clock::now(),
+        kind,
+        user_id: Some(user_id),
+        session_id,
+        ip,
+        detail,
+    };
+    Ok(state.store.record_event(event).await?)
+}
+
+/// simplejwt's verify: a valid signature and lifetime and an unrevoked session, checked as
+/// the API checks it: an access token in memory, a refresh token against its session.
 pub async fn verify(state: &AppState, token: &str) -> Result<(), ApiError> {
     let claims = state
         .tokens
         .verify_any(token)
-        .map_err(|error| ApiError::Unauthorized(token_failure(error)))?;
-    if claims.token_type == TokenType::Refresh
-        && !state
-            .store
-            .refresh_is_current(&claims.sid, &claims.jti, clock::now())
-            .await?
-    {
-        return Err(ApiError::Unauthorized(AuthFailure::TokenBlacklisted));
+        .map_err(|error| unauthorized(token_failure(error)))?;
+    if claims.token_type == TokenType::Access {
+        return match state.revocations.contains(&claims.sid) {
+            true => Err(unauthorized(AuthFailure::SessionRevoked)),
+            false => Ok(()),
+        };
+    }
+    let now = clock::now();
+    let session = state
+        .store
+        .session(&claims.sid)
+        .await?
+        .ok_or(unauthorized(AuthFailure::TokenBlacklisted))?;
+    if let Some(failure) = ended(state, &session, now) {
+        return Err(unauthorized(failure));
+    }
+    if session.refresh_jti != claims.jti {
+        return Err(unauthorized(AuthFailure::TokenBlacklisted));
     }
     Ok(())
 }

@@ -19,10 +19,10 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 use crate::password::PasswordHasher;
-use crate::state::AppState;
+use crate::state::{AppState, SessionPolicy};
 use crate::store::Store;
 use crate::tokens::TokenService;
-use crate::{routes, secret};
+use crate::{routes, secret, upkeep};
 
 /// JSON bodies above this answer 413: no endpoint needs more (OWASP REST Security: limit
 /// request sizes).
@@ -58,8 +58,14 @@ impl Application {
             store,
             tokens: Arc::new(tokens),
             hasher: PasswordHasher::new(hashing_threads),
+            revocations: Arc::default(),
+            policy: SessionPolicy::from_config(&config),
             leptos_options,
         };
+        let watermark = upkeep::load_revocations(&state)
+            .await
+            .context("could not load revoked sessions")?;
+        upkeep::spawn(state.clone(), watermark);
         Ok(Self {
             listener,
             router: router(state, cors),

@@ -5,9 +5,11 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use crate::config::Config;
 use crate::password::PasswordHasher;
+use crate::revocations::Revocations;
 use crate::store::Store;
-use crate::tokens::TokenService;
+use crate::tokens::{LEEWAY_SECS, TokenService};
 
 /// The application state behind `State<AppState>`; cheap to clone.
 #[derive(Clone)]
@@ -15,7 +17,40 @@ pub struct AppState {
     pub store: Store,
     pub tokens: Arc<TokenService>,
     pub hasher: PasswordHasher,
+    pub revocations: Arc<Revocations>,
+    pub policy: SessionPolicy,
     pub leptos_options: LeptosOptions,
+}
+
+/// The session timings, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionPolicy {
+    /// How long an unused session lives.
+    pub idle_timeout: i64,
+    /// How long the refresh token just replaced gets the same new pair back.
+    pub reuse_grace: i64,
+    /// How long after a revocation an access token of the session could still be unexpired
+    /// (the access lifetime plus the verification leeway).
+    pub access_window: i64,
+}
+
+impl SessionPolicy {
+    /// The timings `config` asks for.
+    pub fn from_config(config: &Config) -> Self {
+        let idle = config
+            .session_idle_timeout
+            .unwrap_or(config.jwt_refresh_token_lifetime);
+        Self {
+            idle_timeout: idle.as_secs() as i64,
+            reuse_grace: config.refresh_reuse_grace.as_secs() as i64,
+            access_window: config.jwt_access_token_lifetime.as_secs() as i64 + LEEWAY_SECS as i64,
+        }
+    }
+
+    /// Sessions unused since this time have timed out.
+    pub fn idle_cutoff(&self, now: i64) -> i64 {
+        now - self.idle_timeout
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -9,6 +9,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// Clock skew allowed on `exp`/`nbf`. Instances' clocks agree closely; a long leeway would
+/// extend every token's life.
+pub const LEEWAY_SECS: u64 = 1;
+
 /// Which of the two tokens a JWT is; a token is only ever accepted as its own type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -42,11 +46,19 @@ pub struct Subject<'a> {
     pub session_id: &'a str,
 }
 
-/// A freshly signed pair, with the refresh token's `jti` for the session store.
+/// A freshly signed pair, with its token ids for the session store.
 #[derive(Debug, Clone)]
 pub struct IssuedPair {
     pub access: String,
     pub refresh: String,
+    pub access_jti: String,
+    pub refresh_jti: String,
+}
+
+/// The `jti`s of a pair.
+#[derive(Debug, Clone)]
+pub struct PairIds {
+    pub access_jti: String,
     pub refresh_jti: String,
 }
 
@@ -104,8 +116,7 @@ impl TokenService {
             })
             .collect();
         let mut validation = Validation::new(Algorithm::HS256);
-        // Clock skew between instances is tiny; a long leeway would extend every token's life.
-        validation.leeway = 1;
+        validation.leeway = LEEWAY_SECS;
         validation.validate_nbf = true;
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "sub"]);
         Self {
@@ -126,39 +137,49 @@ impl TokenService {
         refresh_expires_at: i64,
         now: i64,
     ) -> IssuedPair {
-        self.issue_pair_with_jti(subject, new_jti(), refresh_expires_at, now)
+        let ids = PairIds {
+            access_jti: new_jti(),
+            refresh_jti: new_jti(),
+        };
+        self.sign_pair(subject, ids, refresh_expires_at, now)
     }
 
-    /// As `issue_pair`, with the refresh token's `jti` chosen by the caller (rotation stores
-    /// it before the token exists).
-    pub fn issue_pair_with_jti(
+    /// As `issue_pair`, with the token ids chosen by the caller: rotation stores them before
+    /// the tokens exist, and the same ids, times and claims sign the same pair again, byte for
+    /// byte (HS256 is deterministic).
+    pub fn sign_pair(
         &self,
         subject: Subject<'_>,
-        refresh_jti: String,
+        ids: PairIds,
         refresh_expires_at: i64,
-        now: i64,
+        issued_at: i64,
     ) -> IssuedPair {
-        let access_expires_at =
-            (now + self.access_lifetime.as_secs() as i64).min(refresh_expires_at);
+        let access_expires_at = (issued_at + self.access_lifetime_secs()).min(refresh_expires_at);
         let access = self.sign(
             subject,
             TokenType::Access,
             access_expires_at,
-            now,
-            new_jti(),
+            issued_at,
+            ids.access_jti.clone(),
         );
         let refresh = self.sign(
             subject,
             TokenType::Refresh,
             refresh_expires_at,
-            now,
-            refresh_jti.clone(),
+            issued_at,
+            ids.refresh_jti.clone(),
         );
         IssuedPair {
             access,
             refresh,
-            refresh_jti,
+            access_jti: ids.access_jti,
+            refresh_jti: ids.refresh_jti,
         }
+    }
+
+    /// How long an access token lives, in seconds.
+    pub fn access_lifetime_secs(&self) -> i64 {
+        self.access_lifetime.as_secs() as i64
     }
 
     /// How long a session (and so its refresh tokens) lives from sign-in, in seconds.
@@ -287,6 +308,19 @@ mod tests {
         let pair = tokens.issue_pair(subject(), issued + 60, issued);
         let access = tokens.verify(&pair.access, TokenType::Access).unwrap();
         assert_eq!(access.exp, issued + 60);
+    }
+
+    #[test]
+    fn the_same_ids_and_times_sign_the_same_pair() {
+        let tokens = service("k".repeat(40).as_str(), &[]);
+        let issued = now();
+        let ids = PairIds {
+            access_jti: new_jti(),
+            refresh_jti: new_jti(),
+        };
+        let first = tokens.sign_pair(subject(), ids.clone(), issued + 600, issued);
+        let again = tokens.sign_pair(subject(), ids, issued + 600, issued);
+        assert_eq!((first.access, first.refresh), (again.access, again.refresh));
     }
 
     #[test]

@@ -23,6 +23,13 @@ CREATE TABLE sessions (
     -- Rotation swaps this in one conditional UPDATE, so of two concurrent refreshes with the
     -- same token exactly one wins; a used token no longer matches (the blacklist).
     refresh_jti    TEXT    NOT NULL,
+    -- The access token issued with refresh_jti, and when (rotated_at is that pair's iat): with
+    -- them the same pair can be signed again, byte for byte, for the multi-tab grace.
+    access_jti     TEXT    NOT NULL,
+    rotated_at     INTEGER NOT NULL,
+    -- The refresh token replaced last. Presented within the grace it gets the current pair;
+    -- later, or any older token, is reuse (RFC 9700 §4.14.2) and ends the session.
+    previous_jti   TEXT,
     created_at     INTEGER NOT NULL,
     last_used_at   INTEGER NOT NULL,
     -- Fixed at sign-in from the refresh lifetime; rotation never extends it.
@@ -37,3 +44,20 @@ CREATE TABLE sessions (
 
 CREATE INDEX sessions_by_user ON sessions (user_id);
 CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+-- Every instance polls for sessions revoked since its last look (revocations made by another
+-- process: `server revoke-all`, or another instance on the same database).
+CREATE INDEX sessions_by_revocation ON sessions (revoked_at);
+
+-- The audit trail of security events (reuse detections, revocations, password changes).
+-- No foreign keys: the trail outlives the accounts and sessions it mentions.
+CREATE TABLE auth_events (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at         INTEGER NOT NULL,
+    kind       TEXT    NOT NULL,
+    user_id    INTEGER,
+    session_id TEXT,
+    ip         TEXT    NOT NULL DEFAULT '',
+    detail     TEXT    NOT NULL DEFAULT ''
+);
+
+CREATE INDEX auth_events_by_user ON auth_events (user_id, at);

@@ -1,6 +1,6 @@
 //! Registration, sign-in (three spellings, seeds 001/004 and simplejwt) and logout.
 
-use app::api::{AuthResponse, LoginRequest, RefreshRequest, RegisterRequest, TokenPair};
+use app::api::{AuthResponse, LoginRequest, LogoutRequest, RegisterRequest, TokenPair};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
@@ -12,7 +12,7 @@ use crate::clock;
 use crate::domain::{Email, Password, PersonName, Username};
 use crate::error::{ApiError, AuthFailure, FieldErrors};
 use crate::extract::{AppJson, ClientInfo};
-use crate::sessions;
+use crate::sessions::{self, LogoutScope};
 use crate::state::AppState;
 use crate::store::{CreateUserError, NewUser, UserRow};
 
@@ -163,11 +163,25 @@ async fn obtain_pair(
     Ok(Json(sessions::start(&state, &user, &client).await?))
 }
 
-/// Ends the session of the refresh token; 205 Reset Content as in seed 001.
+/// Ends the session of the refresh token, or with `scope` the user's other or all
+/// sessions; 205 Reset Content as in seed 001.
 async fn logout(
     State(state): State<AppState>,
-    AppJson(body): AppJson<RefreshRequest>,
+    client: ClientInfo,
+    AppJson(body): AppJson<LogoutRequest>,
 ) -> Result<StatusCode, ApiError> {
-    sessions::end(&state, required(&body.refresh, "refresh")?).await?;
+    let refresh = required(&body.refresh, "refresh")?;
+    let scope = match body.scope.as_deref().map(str::trim) {
+        None | Some("") | Some("current") => LogoutScope::Current,
+        Some("others") => LogoutScope::Others,
+        Some("all") => LogoutScope::All,
+        Some(other) => {
+            return Err(ApiError::field(
+                "scope",
+                format!("\"{other}\" is not a valid choice: use current, others or all."),
+            ));
+        }
+    };
+    sessions::logout(&state, refresh, scope, &client).await?;
     Ok(StatusCode::RESET_CONTENT)
 }

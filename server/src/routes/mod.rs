@@ -2,6 +2,8 @@
 //! without a trailing slash; the server trims one before routing, so both spellings work.
 
 mod auth;
+mod password;
+mod sessions;
 mod tokens;
 mod user;
 
@@ -16,6 +18,8 @@ pub fn router() -> Router<AppState> {
         .merge(auth::router())
         .merge(tokens::router())
         .merge(user::router())
+        .merge(sessions::router())
+        .merge(password::router())
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
 }

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::required;
 use crate::error::ApiError;
-use crate::extract::AppJson;
+use crate::extract::{AppJson, ClientInfo};
 use crate::sessions;
 use crate::state::AppState;
 
@@ -21,10 +21,11 @@ pub fn router() -> Router<AppState> {
 
 async fn refresh(
     State(state): State<AppState>,
+    client: ClientInfo,
     AppJson(body): AppJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
     let refresh = required(&body.refresh, "refresh")?;
-    Ok(Json(sessions::rotate(&state, refresh).await?))
+    Ok(Json(sessions::rotate(&state, refresh, &client).await?))
 }
 
 async fn verify(

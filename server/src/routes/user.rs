@@ -4,7 +4,6 @@ use app::api::User;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use time::format_description::well_known::Rfc3339;
 
 use crate::error::{ApiError, AuthFailure};
 use crate::extract::AuthUser;
@@ -17,17 +16,13 @@ pub fn router() -> Router<AppState> {
 
 /// The API's view of a stored user (never the password hash).
 pub fn public_user(row: &UserRow) -> User {
-    let date_joined = time::OffsetDateTime::from_unix_timestamp(row.date_joined)
-        .ok()
-        .and_then(|joined| joined.format(&Rfc3339).ok())
-        .unwrap_or_default();
     User {
         id: row.id,
         email: row.email.clone(),
         username: row.username.clone(),
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
-        date_joined,
+        date_joined: crate::clock::rfc3339(row.date_joined),
     }
 }
 

@@ -1,5 +1,6 @@
 //! All SQL lives behind this module: the connection pool, migrations, and one file per table.
 
+mod events;
 mod sessions;
 mod users;
 
@@ -10,7 +11,8 @@ use anyhow::Context;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-pub use sessions::NewSession;
+pub use events::{EventRow, NewEvent};
+pub use sessions::{NewSession, Rotation, SessionRow};
 pub use users::{NewUser, UserRow};
 
 /// The database handle every request shares.

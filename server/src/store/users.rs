@@ -67,4 +67,14 @@ impl Store {
             .fetch_optional(&self.pool)
             .await
     }
+
+    /// Replaces the password hash of `user_id`.
+    pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> sqlx::Result<()> {
+        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

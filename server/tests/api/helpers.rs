@@ -51,6 +51,8 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         jwt_previous_secret_keys: vec![],
         jwt_access_token_lifetime: Duration::from_secs(60 * 60),
         jwt_refresh_token_lifetime: Duration::from_secs(7 * 24 * 60 * 60),
+        session_idle_timeout: None,
+        refresh_reuse_grace: Duration::from_secs(10),
         app_env: AppEnv::Development,
         cors_allowed_origins: vec![],
         site_addr: "127.0.0.1:0".parse().expect("a valid address"),

@@ -1,0 +1,66 @@
+//! Background upkeep every instance runs: picking up sessions revoked by another process on
+//! the same database (`server revoke-all`, another instance), forgetting revocations whose
+//! access tokens have all expired, and deleting dead sessions so storage stays bounded
+//! without cron.
+
+use std::time::Duration;
+
+use crate::clock;
+use crate::state::{AppState, SessionPolicy};
+use crate::store::Store;
+
+/// How often revocations made elsewhere are picked up: the bound on how long another
+/// process's revocation takes to reach this one.
+const SYNC_EVERY: Duration = Duration::from_secs(1);
+/// How often dead sessions are deleted.
+const FLUSH_EVERY: Duration = Duration::from_secs(600);
+
+/// Deletes sessions that can no longer be used. Returns how many.
+pub async fn flush_expired(store: &Store, policy: &SessionPolicy) -> sqlx::Result<u64> {
+    let now = clock::now();
+    store
+        .delete_dead_sessions(now, policy.idle_cutoff(now), now - policy.access_window)
+        .await
+}
+
+/// Loads the revocations whose access tokens may still be alive; returns the sync watermark.
+pub async fn load_revocations(state: &AppState) -> sqlx::Result<i64> {
+    let since = clock::now() - state.policy.access_window;
+    sync_since(state, since).await
+}
+
+async fn sync_since(state: &AppState, since: i64) -> sqlx::Result<i64> {
+    let mut watermark = since;
+    for (id, revoked_at) in state.store.revoked_since(since).await? {
+        state
+            .revocations
+            .insert(&id, revoked_at + state.policy.access_window);
+        watermark = watermark.max(revoked_at);
+    }
+    Ok(watermark)
+}
+
+/// Runs the upkeep until the runtime stops. A failing database only delays it: each step is
+/// retried at the next tick, and the watermark (compared with `>=`) never skips a revocation.
+pub fn spawn(state: AppState, mut watermark: i64) {
+    tokio::spawn(async move {
+        let mut sync = tokio::time::interval(SYNC_EVERY);
+        let mut flush = tokio::time::interval(FLUSH_EVERY);
+        loop {
+            tokio::select! {
+                _ = sync.tick() => {
+                    match sync_since(&state, watermark).await {
+                        Ok(seen) => watermark = seen,
+                        Err(error) => tracing::warn!(%error, "could not sync revoked sessions"),
+                    }
+                    state.revocations.prune(clock::now());
+                }
+                _ = flush.tick() => match flush_expired(&state.store, &state.policy).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::info!(deleted, "deleted dead sessions"),
+                    Err(error) => tracing::warn!(%error, "could not delete dead sessions"),
+                },
+            }
+        }
+    });
+}
