@@ -62,10 +62,10 @@ impl Application {
             policy: SessionPolicy::from_config(&config),
             leptos_options,
         };
-        let watermark = upkeep::load_revocations(&state)
+        let sync_from = upkeep::load_revocations(&state)
             .await
             .context("could not load revoked sessions")?;
-        upkeep::spawn(state.clone(), watermark);
+        upkeep::spawn(state.clone(), sync_from);
         Ok(Self {
             listener,
             router: router(state, cors),

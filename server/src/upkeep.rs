@@ -49,8 +49,9 @@ pub fn spawn(state: AppState, mut watermark: i64) {
         loop {
             tokio::select! {
                 _ = sync.tick() => {
-                    match sync_since(&state, watermark).await {
-                        Ok(seen) => watermark = seen,
+                    let started = clock::now();
+                    match sync_since(&state, since).await {
+                        Ok(()) => since = started - SYNC_OVERLAP_SECS,
                         Err(error) => tracing::warn!(%error, "could not sync revoked sessions"),
                     }
                     state.revocations.prune(clock::now());
