@@ -14,6 +14,9 @@ use crate::store::Store;
 const SYNC_EVERY: Duration = Duration::from_secs(1);
 /// How often dead sessions are deleted.
 const FLUSH_EVERY: Duration = Duration::from_secs(600);
+/// A revocation is stamped with the time its request started and committed a moment later;
+/// each sync re-reads this many seconds before its own start so a late commit is not missed.
+const SYNC_OVERLAP_SECS: i64 = 2;
 
 /// Deletes sessions that can no longer be used. Returns how many.
 pub async fn flush_expired(store: &Store, policy: &SessionPolicy) -> sqlx::Result<u64> {
@@ -23,26 +26,27 @@ pub async fn flush_expired(store: &Store, policy: &SessionPolicy) -> sqlx::Resul
         .await
 }
 
-/// Loads the revocations whose access tokens may still be alive; returns the sync watermark.
+/// Loads the revocations whose access tokens may still be alive. Returns where the next sync
+/// starts reading.
 pub async fn load_revocations(state: &AppState) -> sqlx::Result<i64> {
-    let since = clock::now() - state.policy.access_window;
-    sync_since(state, since).await
+    let now = clock::now();
+    sync_since(state, now - state.policy.access_window).await?;
+    Ok(now - SYNC_OVERLAP_SECS)
 }
 
-async fn sync_since(state: &AppState, since: i64) -> sqlx::Result<i64> {
-    let mut watermark = since;
+async fn sync_since(state: &AppState, since: i64) -> sqlx::Result<()> {
     for (id, revoked_at) in state.store.revoked_since(since).await? {
         state
             .revocations
             .insert(&id, revoked_at + state.policy.access_window);
-        watermark = watermark.max(revoked_at);
     }
-    Ok(watermark)
+    Ok(())
 }
 
-/// Runs the upkeep until the runtime stops. A failing database only delays it: each step is
-/// retried at the next tick, and the watermark (compared with `>=`) never skips a revocation.
-pub fn spawn(state: AppState, mut watermark: i64) {
+/// Runs the upkeep until the runtime stops. A failing database only delays it: `since` moves
+/// on only after a successful read, so no revocation is skipped, and each read covers only the
+/// last few seconds, so a mass revocation is not read again and again.
+pub fn spawn(state: AppState, mut since: i64) {
     tokio::spawn(async move {
         let mut sync = tokio::time::interval(SYNC_EVERY);
         let mut flush = tokio::time::interval(FLUSH_EVERY);
@@ -54,7 +58,7 @@ pub fn spawn(state: AppState, mut watermark: i64) {
                         Ok(()) => since = started - SYNC_OVERLAP_SECS,
                         Err(error) => tracing::warn!(%error, "could not sync revoked sessions"),
                     }
-                    state.revocations.prune(clock::now());
+                    state.revocations.prune(started);
                 }
                 _ = flush.tick() => match flush_expired(&state.store, &state.policy).await {
                     Ok(0) => {}
