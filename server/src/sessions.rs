@@ -144,7 +144,7 @@ pub async fn rotate(
     revoke(
         state,
         claims.user_id,
-        &[claims.sid.clone()],
+        std::slice::from_ref(&claims.sid),
         "token_reused",
         &client.ip,
     )
