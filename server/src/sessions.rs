@@ -160,18 +160,7 @@ pub async fn logout(
     client: &ClientInfo,
 ) -> Result<(), ApiError> {
     let claims = verify_refresh(state, refresh)?;
-    let now = clock::now();
-    let session = state
-        .store
-        .session(&claims.sid)
-        .await?
-        .ok_or(unauthorized(AuthFailure::TokenBlacklisted))?;
-    if let Some(failure) = ended(state, &session, now) {
-        return Err(unauthorized(failure));
-    }
-    if session.refresh_jti != claims.jti {
-        return Err(unauthorized(AuthFailure::TokenBlacklisted));
-    }
+    let session = live_session_of(state, &claims).await?;
     let (keep, reason) = match scope {
         LogoutScope::Current => {
             return revoke(state, session.user_id, &[session.id], "logout", &client.ip).await;
@@ -274,17 +263,21 @@ pub async fn verify(state: &AppState, token: &str) -> Result<(), ApiError> {
             false => Ok(()),
         };
     }
-    let now = clock::now();
+    live_session_of(state, &claims).await.map(drop)
+}
+
+/// The session whose live refresh token `claims` belong to, or why there is none.
+async fn live_session_of(state: &AppState, claims: &Claims) -> Result<SessionRow, ApiError> {
     let session = state
         .store
         .session(&claims.sid)
         .await?
         .ok_or(unauthorized(AuthFailure::TokenBlacklisted))?;
-    if let Some(failure) = ended(state, &session, now) {
+    if let Some(failure) = ended(state, &session, clock::now()) {
         return Err(unauthorized(failure));
     }
     if session.refresh_jti != claims.jti {
         return Err(unauthorized(AuthFailure::TokenBlacklisted));
     }
-    Ok(())
+    Ok(session)
 }

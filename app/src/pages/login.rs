@@ -2,11 +2,9 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
-use super::replace;
+use super::{leave_if_signed_in, submit_then_enter};
 use crate::api::{ErrorBody, LoginRequest};
 use crate::client;
 use crate::components::{Field, FormAlert};
@@ -17,34 +15,17 @@ pub fn LoginPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let errors = RwSignal::new(ErrorBody::default());
     let busy = RwSignal::new(false);
-    let navigate = use_navigate();
-
-    // A visitor who is already signed in has nothing to do here.
-    let to_profile = navigate.clone();
-    Effect::new(move || {
-        if client::tokens::present() {
-            to_profile("/", replace());
-        }
-    });
-
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
+    leave_if_signed_in();
+    let sign_in = submit_then_enter(busy, errors, move || {
         let request = LoginRequest {
             email: Some(email.get_untracked()),
             password: Some(password.get_untracked()),
         };
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match client::login(&request).await {
-                Ok(_) => navigate("/", replace()),
-                Err(error) => errors.set(error.into_body()),
-            }
-            busy.set(false);
-        });
+        async move { client::login(&request).await }
+    });
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        sign_in();
     };
 
     view! {

@@ -2,11 +2,9 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
-use super::replace;
+use super::{leave_if_signed_in, submit_then_enter};
 use crate::api::{ErrorBody, RegisterRequest};
 use crate::client;
 use crate::components::{Field, FormAlert};
@@ -21,21 +19,8 @@ pub fn RegisterPage() -> impl IntoView {
     let password2 = RwSignal::new(String::new());
     let errors = RwSignal::new(ErrorBody::default());
     let busy = RwSignal::new(false);
-    let navigate = use_navigate();
-
-    let to_profile = navigate.clone();
-    Effect::new(move || {
-        if client::tokens::present() {
-            to_profile("/", replace());
-        }
-    });
-
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
+    leave_if_signed_in();
+    let create = submit_then_enter(busy, errors, move || {
         let request = RegisterRequest {
             email: Some(email.get_untracked()),
             username: Some(username.get_untracked()),
@@ -44,14 +29,11 @@ pub fn RegisterPage() -> impl IntoView {
             first_name: Some(first_name.get_untracked()),
             last_name: Some(last_name.get_untracked()),
         };
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            match client::register(&request).await {
-                Ok(_) => navigate("/", replace()),
-                Err(error) => errors.set(error.into_body()),
-            }
-            busy.set(false);
-        });
+        async move { client::register(&request).await }
+    });
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        create();
     };
     let error = move |field: &'static str| Signal::derive(move || errors.get().field(field));
 

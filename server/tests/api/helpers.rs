@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use app::api::AuthResponse;
+use app::api::{AuthResponse, TokenPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use gatehouse::config::{AppEnv, Config};
@@ -27,6 +27,9 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub dir: PathBuf,
+    /// The database the server uses: by default a file in `dir`, but a test may point a
+    /// server at another app's database (then that app must outlive this one).
+    pub database_url: String,
 }
 
 impl Drop for TestApp {
@@ -59,6 +62,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         dev_secret_file: dir.join("dev-secret"),
     };
     customise(&mut config);
+    let database_url = config.database_url.clone();
     let app = Application::build(config)
         .await
         .expect("the application should build");
@@ -74,6 +78,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         address,
         client,
         dir,
+        database_url,
     }
 }
 
@@ -186,6 +191,115 @@ impl TestApp {
         self.post_json("/api/token/verify/", &json!({ "token": token }))
             .await
     }
+
+    /// `POST /api/logout/` with `{refresh, scope}`.
+    pub async fn logout_with_scope(&self, refresh: &str, scope: &str) -> reqwest::Response {
+        self.post_json(
+            "/api/logout/",
+            &json!({ "refresh": refresh, "scope": scope }),
+        )
+        .await
+    }
+
+    /// As `refresh`, asserting 200 and decoding the new pair.
+    pub async fn refresh_ok(&self, refresh: &str) -> TokenPair {
+        let response = self.refresh(refresh).await;
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        assert_eq!(status, StatusCode::OK, "refresh failed: {text}");
+        serde_json::from_str(&text)
+            .unwrap_or_else(|error| panic!("not a TokenPair ({error}): {text}"))
+    }
+
+    /// As `login_ok`, sending `User-Agent: user_agent`.
+    pub async fn login_with_user_agent(
+        &self,
+        email: &str,
+        password: &str,
+        user_agent: &str,
+    ) -> AuthResponse {
+        let response = self
+            .client
+            .post(self.url("/api/login/"))
+            .header(reqwest::header::USER_AGENT, user_agent)
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("the request should reach the server");
+        let status = response.status();
+        let text = response.text().await.expect("a body");
+        assert_eq!(status, StatusCode::OK, "login of {email} failed: {text}");
+        serde_json::from_str(&text)
+            .unwrap_or_else(|error| panic!("not an AuthResponse ({error}): {text}"))
+    }
+
+    /// `GET /api/sessions/` with `access` as the Bearer token.
+    pub async fn list_sessions(&self, access: &str) -> reqwest::Response {
+        self.get_with_authorization("/api/sessions/", &format!("Bearer {access}"))
+            .await
+    }
+
+    /// `DELETE /api/sessions/{id}/`, with `access` as the Bearer token when given.
+    pub async fn delete_session(&self, id: &str, access: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.delete(self.url(&format!("/api/sessions/{id}/")));
+        if let Some(access) = access {
+            request = request.bearer_auth(access);
+        }
+        request
+            .send()
+            .await
+            .expect("the request should reach the server")
+    }
+
+    /// `POST /api/password/change/` with `access` as the Bearer token.
+    pub async fn change_password(
+        &self,
+        access: &str,
+        current: &str,
+        new: &str,
+        new2: &str,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/password/change/"))
+            .bearer_auth(access)
+            .json(&json!({
+                "current_password": current,
+                "new_password": new,
+                "new_password2": new2,
+            }))
+            .send()
+            .await
+            .expect("the request should reach the server")
+    }
+
+    /// Asserts the session of `tokens` is usable: its access token reads `/api/user/` and its
+    /// refresh token rotates. Returns the rotated pair (the one to use from now on).
+    pub async fn assert_session_works(&self, tokens: &TokenPair) -> TokenPair {
+        answer(self.get_user(&tokens.access).await, StatusCode::OK).await;
+        self.refresh_ok(&tokens.refresh).await
+    }
+
+    /// Asserts the session of `tokens` has been ended: both tokens answer 401
+    /// `session_revoked`.
+    pub async fn assert_session_revoked(&self, tokens: &TokenPair) {
+        assert_unauthorized(self.get_user(&tokens.access).await, "session_revoked").await;
+        assert_unauthorized(self.refresh(&tokens.refresh).await, "session_revoked").await;
+    }
+
+    /// A new connection pool on the server's database, to inspect what it stored.
+    pub async fn database(&self) -> sqlx::SqlitePool {
+        sqlx::SqlitePool::connect(&self.database_url)
+            .await
+            .expect("the test database should open")
+    }
+}
+
+/// The session id (`sid` claim) of `token`.
+pub fn sid(token: &str) -> String {
+    jwt_claims(token)["sid"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no sid in {token:?}"))
+        .to_owned()
 }
 
 /// A response read whole (its status already checked): headers and JSON body.
