@@ -1,4 +1,5 @@
-//! The `server` binary: `generate-secret`, `--help`, and production refusing weak secrets.
+//! The `server` binary: `generate-secret`, `--help`, and production refusing weak secrets
+//! (current, alias and previous keys).
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
@@ -17,6 +18,8 @@ const SERVER_VARIABLES: &[&str] = &[
     "JWT_PREVIOUS_SECRET_KEYS",
     "JWT_ACCESS_TOKEN_LIFETIME",
     "JWT_REFRESH_TOKEN_LIFETIME",
+    "SESSION_IDLE_TIMEOUT",
+    "REFRESH_REUSE_GRACE",
     "APP_ENV",
     "CORS_ALLOWED_ORIGINS",
     "LEPTOS_SITE_ADDR",
@@ -222,16 +225,8 @@ fn production_refuses_weak_secrets() {
     }
 }
 
-#[test]
-fn production_starts_with_a_generated_secret() {
-    let secret = generate_secret();
-    let secret = secret
-        .trim()
-        .strip_prefix("JWT_SECRET_KEY=")
-        .expect("a JWT_SECRET_KEY line");
-    let dir = TempDir::new();
-    let mut command = production_server(&dir);
-    command.env("JWT_SECRET_KEY", secret);
+/// Starts `command` (a server) and asserts it logs that it is listening, then stops it.
+fn assert_starts(mut command: Command) {
     let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -278,4 +273,91 @@ fn production_starts_with_a_generated_secret() {
         "production did not start (exit: {exited:?}):\n{}",
         seen.join("\n")
     );
+}
+
+/// A fresh strong secret from `generate-secret`.
+fn strong_secret() -> String {
+    generate_secret()
+        .trim()
+        .strip_prefix("JWT_SECRET_KEY=")
+        .expect("a JWT_SECRET_KEY line")
+        .to_owned()
+}
+
+#[test]
+fn production_starts_with_a_generated_secret() {
+    let dir = TempDir::new();
+    let mut command = production_server(&dir);
+    command.env("JWT_SECRET_KEY", strong_secret());
+
+    assert_starts(command);
+}
+
+#[test]
+fn production_starts_with_a_strong_secret_under_the_jwt_secret_alias() {
+    let dir = TempDir::new();
+    let mut command = production_server(&dir);
+    command.env("JWT_SECRET", strong_secret());
+
+    assert_starts(command);
+}
+
+#[test]
+fn production_refuses_a_weak_secret_under_the_jwt_secret_alias_and_names_it() {
+    let dir = TempDir::new();
+    let mut command = production_server(&dir);
+    command.env("JWT_SECRET", "short-but-random-Q7x");
+
+    let finished = run(command);
+
+    assert!(
+        !finished.success,
+        "production started with a weak JWT_SECRET"
+    );
+    assert!(
+        finished.stderr.contains("JWT_SECRET "),
+        "stderr does not name JWT_SECRET:\n{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn production_refuses_a_short_previous_secret_and_names_jwt_previous_secret_keys() {
+    let (current, previous) = (strong_secret(), strong_secret());
+    let dir = TempDir::new();
+    let mut command = production_server(&dir);
+    command.env("JWT_SECRET_KEY", &current).env(
+        "JWT_PREVIOUS_SECRET_KEYS",
+        format!("{previous},short-old-key"),
+    );
+
+    let finished = run(command);
+
+    assert!(
+        !finished.success,
+        "production started with a short previous secret"
+    );
+    assert!(
+        finished.stderr.contains("JWT_PREVIOUS_SECRET_KEYS"),
+        "stderr does not name JWT_PREVIOUS_SECRET_KEYS:\n{}",
+        finished.stderr
+    );
+    for secret in [&current, &previous] {
+        assert!(
+            !finished.stderr.contains(secret.as_str()),
+            "stderr reveals a secret"
+        );
+    }
+}
+
+#[test]
+fn production_starts_with_strong_previous_secrets() {
+    let dir = TempDir::new();
+    let mut command = production_server(&dir);
+    command.env("JWT_SECRET_KEY", strong_secret()).env(
+        "JWT_PREVIOUS_SECRET_KEYS",
+        format!("{},{}", strong_secret(), strong_secret()),
+    );
+
+    assert_starts(command);
 }

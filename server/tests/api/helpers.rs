@@ -241,7 +241,9 @@ impl TestApp {
 
     /// `DELETE /api/sessions/{id}/`, with `access` as the Bearer token when given.
     pub async fn delete_session(&self, id: &str, access: Option<&str>) -> reqwest::Response {
-        let mut request = self.client.delete(self.url(&format!("/api/sessions/{id}/")));
+        let mut request = self
+            .client
+            .delete(self.url(&format!("/api/sessions/{id}/")));
         if let Some(access) = access {
             request = request.bearer_auth(access);
         }

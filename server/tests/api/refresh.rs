@@ -1,10 +1,9 @@
-//! `POST /api/token/refresh/` (alias `/api/auth/refresh/`): rotation, reuse and the session's
-//! fixed end.
+//! `POST /api/token/refresh/` (alias `/api/auth/refresh/`): the endpoint, its refusals and the
+//! session's fixed end (the grace and reuse rules of rotation are in `rotation`).
 
 use std::time::Duration;
 
 use app::api::TokenPair;
-use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -58,66 +57,6 @@ async fn the_auth_refresh_alias_and_the_slashless_spelling_rotate_too() {
     .await;
 
     assert_ne!(second.refresh, first.refresh);
-}
-
-#[tokio::test]
-async fn a_used_refresh_token_is_rejected() {
-    let app = spawn_app().await;
-    let registered = app.register_ok("ada@example.com", PASSWORD).await;
-    refreshed(app.refresh(&registered.tokens.refresh).await).await;
-
-    let reused = assert_unauthorized(
-        app.refresh(&registered.tokens.refresh).await,
-        "token_not_valid",
-    )
-    .await;
-
-    assert_eq!(
-        reused.body,
-        json!({ "code": "token_not_valid", "detail": "Token is blacklisted" })
-    );
-}
-
-#[tokio::test]
-async fn the_rotated_refresh_token_keeps_working_after_the_old_one_is_refused() {
-    let app = spawn_app().await;
-    let registered = app.register_ok("ada@example.com", PASSWORD).await;
-    let pair = refreshed(app.refresh(&registered.tokens.refresh).await).await;
-    assert_eq!(
-        app.refresh(&registered.tokens.refresh).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-
-    let next = refreshed(app.refresh(&pair.refresh).await).await;
-
-    assert_ne!(next.refresh, pair.refresh);
-}
-
-#[tokio::test]
-async fn concurrent_refreshes_with_one_token_let_exactly_one_win() {
-    let app = spawn_app().await;
-    let registered = app.register_ok("ada@example.com", PASSWORD).await;
-    let refresh = registered.tokens.refresh.as_str();
-
-    let responses = join_all((0..5).map(|_| app.refresh(refresh))).await;
-
-    let statuses: Vec<StatusCode> = responses.iter().map(reqwest::Response::status).collect();
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|status| **status == StatusCode::OK)
-            .count(),
-        1,
-        "{statuses:?}"
-    );
-    assert_eq!(
-        statuses
-            .iter()
-            .filter(|status| **status == StatusCode::UNAUTHORIZED)
-            .count(),
-        4,
-        "{statuses:?}"
-    );
 }
 
 #[tokio::test]
