@@ -7,6 +7,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::lifetime;
+use crate::store::StoreOptions;
 
 /// Which rules apply: production refuses weak secrets and development conveniences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,13 +22,45 @@ pub enum AppEnv {
 /// file in the working directory is read first if present.
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
-    /// Database URL. The default is an SQLite file created on first start.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://gatehouse.sqlite3"
-    )]
-    pub database_url: String,
+    /// Database URL: sqlite://FILE (the default, created on first start) or
+    /// postgres://USER:PASSWORD@HOST:PORT/NAME. Unset, DB_NAME and friends are used if set.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// PostgreSQL database name, used when DATABASE_URL is unset (with DB_USER, DB_PASSWORD,
+    /// DB_HOST, DB_PORT, seed 001).
+    #[arg(long, env = "DB_NAME")]
+    pub db_name: Option<String>,
+
+    /// PostgreSQL user, with DB_NAME.
+    #[arg(long, env = "DB_USER", default_value = "postgres")]
+    pub db_user: String,
+
+    /// PostgreSQL password, with DB_NAME.
+    #[arg(long, env = "DB_PASSWORD", hide_env_values = true)]
+    pub db_password: Option<String>,
+
+    /// PostgreSQL host, with DB_NAME.
+    #[arg(long, env = "DB_HOST", default_value = "127.0.0.1")]
+    pub db_host: String,
+
+    /// PostgreSQL port, with DB_NAME.
+    #[arg(long, env = "DB_PORT", default_value_t = 5432)]
+    pub db_port: u16,
+
+    /// The most database connections one instance holds.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    pub database_max_connections: u32,
+
+    /// How long a request waits for a database connection before answering 503
+    /// (a bare number is seconds).
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value = "3s", value_parser = lifetime::parse_seconds)]
+    pub database_acquire_timeout: Duration,
+
+    /// How long start-up waits for an unreachable database, retrying with backoff
+    /// (a bare number is seconds).
+    #[arg(long, env = "DATABASE_STARTUP_TIMEOUT", default_value = "60s", value_parser = lifetime::parse_seconds)]
+    pub database_startup_timeout: Duration,
 
     /// HMAC secret that signs tokens (HS256), used as the string's bytes exactly as written.
     /// Unset in development: a generated secret is kept in DEV_SECRET_FILE.
@@ -79,6 +112,44 @@ pub struct Config {
     /// Where development keeps its generated secret (git-ignored). Never used in production.
     #[arg(long, env = "DEV_SECRET_FILE", default_value = ".gatehouse-dev-secret")]
     pub dev_secret_file: PathBuf,
+}
+
+/// The default database: an SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://gatehouse.sqlite3";
+
+impl Config {
+    /// The database to open: DATABASE_URL, else a PostgreSQL URL from DB_NAME and friends,
+    /// else the SQLite default.
+    pub fn store_options(&self) -> StoreOptions {
+        let url = match (&self.database_url, &self.db_name) {
+            (Some(url), _) if !url.trim().is_empty() => url.trim().to_owned(),
+            (_, Some(name)) if !name.trim().is_empty() => {
+                let credentials = match &self.db_password {
+                    Some(password) => format!("{}:{}", encode(&self.db_user), encode(password)),
+                    None => encode(&self.db_user),
+                };
+                format!("postgres://{credentials}@{}:{}/{}", self.db_host, self.db_port, encode(name.trim()))
+            }
+            _ => DEFAULT_DATABASE_URL.to_owned(),
+        };
+        StoreOptions {
+            url,
+            max_connections: self.database_max_connections.max(1),
+            acquire_timeout: self.database_acquire_timeout,
+            startup_timeout: self.database_startup_timeout,
+        }
+    }
+}
+
+/// Percent-encodes a URL user-info or path part (RFC 3986 §2.1): passwords may hold `@`, `:`
+/// or `/`.
+fn encode(part: &str) -> String {
+    part.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
 }
 
 fn parse_secret(value: &str) -> Result<SecretString, String> {

@@ -95,6 +95,9 @@ pub enum ApiError {
     /// 415: the body is not JSON.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// 503 with `Retry-After`: the database cannot be reached right now.
+    #[error("service unavailable")]
+    Unavailable,
     /// 500: logged once with its source chain, answered with a generic body.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -107,9 +110,17 @@ impl ApiError {
     }
 }
 
+/// Seconds a client is asked to wait before retrying a 503.
+const RETRY_AFTER_SECS: &str = "5";
+
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        Self::Internal(anyhow::Error::new(error).context("database query failed"))
+        if crate::store::is_unavailable(&error) {
+            tracing::warn!(%error, "database unavailable");
+            Self::Unavailable
+        } else {
+            Self::Internal(anyhow::Error::new(error).context("database query failed"))
+        }
     }
 }
 
@@ -142,6 +153,17 @@ impl IntoResponse for ApiError {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported media type in request: send application/json.",
             ),
+            Self::Unavailable => {
+                let body = json!({
+                    "detail": "The service is temporarily unavailable. Try again shortly.",
+                    "code": "service_unavailable",
+                });
+                let mut response = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
+                response
+            }
             Self::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "internal error");
                 detail(

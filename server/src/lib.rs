@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod lifetime;
 pub mod password;
+pub mod revocation_feed;
 pub mod revocations;
 pub mod routes;
 pub mod secret;

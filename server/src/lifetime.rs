@@ -46,6 +46,11 @@ pub fn parse_minutes(value: &str) -> Result<Duration, String> {
     parse(value, BareUnit::Minutes)
 }
 
+/// clap value parser for a variable whose bare numbers are seconds.
+pub fn parse_seconds(value: &str) -> Result<Duration, String> {
+    parse(value, BareUnit::Seconds)
+}
+
 /// clap value parser for a grace period: bare numbers are seconds, and `0` (no grace) is allowed.
 pub fn parse_grace(value: &str) -> Result<Duration, String> {
     if value.trim().trim_end_matches('s') == "0" {

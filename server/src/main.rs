@@ -26,7 +26,7 @@ async fn main() -> ExitCode {
             println!("JWT_SECRET_KEY={}", gatehouse::secret::generate());
             Ok(())
         }
-        Command::Migrate => Store::connect(&cli.config.database_url).await.map(|_| {
+        Command::Migrate => Store::connect(&cli.config.store_options()).await.map(|_| {
             tracing::info!("migrations applied");
         }),
         Command::RevokeAll => revoke_all(&cli.config).await,
@@ -47,7 +47,7 @@ async fn main() -> ExitCode {
 }
 
 async fn revoke_all(config: &Config) -> anyhow::Result<()> {
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect(&config.store_options()).await?;
     let now = clock::now();
     let revoked = store.revoke_every_session("revoke_all", now).await?;
     let detail = format!("{revoked} sessions");
@@ -65,7 +65,7 @@ async fn revoke_all(config: &Config) -> anyhow::Result<()> {
 }
 
 async fn flush_expired(config: &Config) -> anyhow::Result<()> {
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect(&config.store_options()).await?;
     let deleted = upkeep::flush_expired(&store, &SessionPolicy::from_config(config)).await?;
     println!("Deleted {deleted} expired sessions.");
     Ok(())

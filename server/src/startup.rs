@@ -39,7 +39,7 @@ impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let (current, previous) = secret::resolve(&config)?;
         let cors = cors_layer(&config.cors_allowed_origins)?;
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect(&config.store_options()).await?;
         let tokens = TokenService::new(
             &current,
             &previous,

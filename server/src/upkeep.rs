@@ -1,11 +1,12 @@
 //! Background upkeep every instance runs: picking up sessions revoked by another process on
-//! the same database (`server revoke-all`, another instance), forgetting revocations whose
+//! the same database (`server revoke-all`, another instance: polled on SQLite, pushed by
+//! `revocation_feed` on PostgreSQL), forgetting revocations whose
 //! access tokens have all expired, and deleting dead sessions so storage stays bounded
 //! without cron.
 
 use std::time::Duration;
 
-use crate::clock;
+use crate::{clock, revocation_feed};
 use crate::state::{AppState, SessionPolicy};
 use crate::store::Store;
 
@@ -47,6 +48,14 @@ async fn sync_since(state: &AppState, since: i64) -> sqlx::Result<()> {
 /// on only after a successful read, so no revocation is skipped, and each read covers only the
 /// last few seconds, so a mass revocation is not read again and again.
 pub fn spawn(state: AppState, mut since: i64) {
+    // PostgreSQL pushes revocations (LISTEN/NOTIFY); SQLite, one file on one machine, is polled.
+    let poll = match state.store.postgres() {
+        Some(pool) => {
+            revocation_feed::spawn(state.clone(), pool.clone());
+            false
+        }
+        None => true,
+    };
     tokio::spawn(async move {
         let mut sync = tokio::time::interval(SYNC_EVERY);
         let mut flush = tokio::time::interval(FLUSH_EVERY);
@@ -54,9 +63,11 @@ pub fn spawn(state: AppState, mut since: i64) {
             tokio::select! {
                 _ = sync.tick() => {
                     let started = clock::now();
-                    match sync_since(&state, since).await {
-                        Ok(()) => since = started - SYNC_OVERLAP_SECS,
-                        Err(error) => tracing::warn!(%error, "could not sync revoked sessions"),
+                    if poll {
+                        match sync_since(&state, since).await {
+                            Ok(()) => since = started - SYNC_OVERLAP_SECS,
+                            Err(error) => tracing::warn!(%error, "could not sync revoked sessions"),
+                        }
                     }
                     state.revocations.prune(started);
                 }

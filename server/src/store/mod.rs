@@ -1,16 +1,17 @@
-//! All SQL lives behind this module: the connection pool, migrations, and one file per table.
+//! All SQL lives behind this module: the connection pools, migrations, and one file per table.
+//!
+//! Two backends, one interface: SQLite (embedded, the default) and PostgreSQL (several
+//! instances on one database). Each query is written once — `$N` placeholders, `RETURNING`
+//! and `IS DISTINCT FROM` mean the same on both — and `on_pool!` runs it on the backend in use.
 
+mod connect;
 mod events;
 mod sessions;
 mod users;
 
-use std::str::FromStr;
-use std::time::Duration;
+use sqlx::{PgPool, SqlitePool};
 
-use anyhow::Context;
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-
+pub use connect::{StoreOptions, is_unavailable};
 pub use events::{EventRow, NewEvent};
 pub use sessions::{NewSession, Rotation, SessionRow};
 pub use users::{NewUser, UserRow};
@@ -18,8 +19,26 @@ pub use users::{NewUser, UserRow};
 /// The database handle every request shares.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
 }
+
+#[derive(Clone)]
+enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Runs one query, written once, on whichever backend `store` uses: the expression is
+/// compiled for each driver, so the SQL text and the Rust around it exist only once.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $query:expr) => {
+        match &$store.pool {
+            $crate::store::Pool::Sqlite($pool) => $query,
+            $crate::store::Pool::Postgres($pool) => $query,
+        }
+    };
+}
+use on_pool;
 
 /// Why an insert into `users` was refused.
 #[derive(Debug, thiserror::Error)]
@@ -33,31 +52,16 @@ pub enum CreateUserError {
 }
 
 impl Store {
-    /// Opens (creating the file if needed) and migrates the database at `url`.
-    pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .with_context(|| format!("DATABASE_URL `{url}` is not a valid SQLite URL"))?
-            .create_if_missing(true)
-            // WAL lets readers run beside the one writer; NORMAL is durable in WAL mode
-            // except for the last transactions on power loss, never corrupting.
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .with_context(|| format!("could not open the database at `{url}`"))?;
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&pool)
-            .await
-            .context("could not apply database migrations")?;
-        Ok(Self { pool })
+    /// The PostgreSQL pool, for what only PostgreSQL offers (LISTEN/NOTIFY).
+    pub fn postgres(&self) -> Option<&PgPool> {
+        match &self.pool {
+            Pool::Postgres(pool) => Some(pool),
+            Pool::Sqlite(_) => None,
+        }
     }
 
-    /// Closes every connection (tests drop their database files afterwards).
+    /// Closes every connection.
     pub async fn close(&self) {
-        self.pool.close().await;
+        on_pool!(self, |pool| pool.close().await)
     }
 }

@@ -1,6 +1,6 @@
 //! The `sessions` table: start, rotate, list and revoke refresh-token families.
 
-use super::Store;
+use super::{Store, on_pool};
 
 /// A session at sign-in.
 pub struct NewSession<'a> {
@@ -45,15 +45,18 @@ pub struct Rotation<'a> {
 const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, access_jti, rotated_at, previous_jti, created_at, \
      last_used_at, expires_at, user_agent, ip, revoked_at";
 
-/// A session is live while not revoked, not past its absolute end and not idle too long.
-const LIVE: &str = "revoked_at IS NULL AND expires_at > ? AND last_used_at > ?";
+/// A session is live while not revoked, not past its absolute end and not idle too long;
+/// `now` and the idle cutoff are bound as parameters `$n` and `$n+1`.
+fn live(n: u8) -> String {
+    format!("revoked_at IS NULL AND expires_at > ${n} AND last_used_at > ${}", n + 1)
+}
 
 impl Store {
     pub async fn create_session(&self, session: NewSession<'_>) -> sqlx::Result<()> {
-        sqlx::query(
+        on_pool!(self, |pool| sqlx::query(
             "INSERT INTO sessions (id, user_id, refresh_jti, access_jti, rotated_at, created_at, last_used_at,
                                    expires_at, user_agent, ip)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(session.id)
         .bind(session.user_id)
@@ -65,18 +68,19 @@ impl Store {
         .bind(session.expires_at)
         .bind(session.user_agent)
         .bind(session.ip)
-        .execute(&self.pool)
-        .await?;
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 
     pub async fn session(&self, id: &str) -> sqlx::Result<Option<SessionRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?"
+        on_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE id = $1"
         ))
         .bind(id)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(pool)
+        .await)
     }
 
     /// Consumes the presented refresh token and installs the new pair, in one conditional
@@ -84,10 +88,11 @@ impl Store {
     /// §4.14.2); the rest see the new jti and get `None`. `SET` reads the old row, so
     /// `previous_jti` becomes the token just consumed. Returns the session's user and end.
     pub async fn rotate_refresh(&self, rotation: Rotation<'_>) -> sqlx::Result<Option<(i64, i64)>> {
-        sqlx::query_as(&format!(
+        let live = live(7);
+        on_pool!(self, |pool| sqlx::query_as(&format!(
             "UPDATE sessions
-             SET previous_jti = refresh_jti, refresh_jti = ?, access_jti = ?, rotated_at = ?, last_used_at = ?
-             WHERE id = ? AND refresh_jti = ? AND {LIVE}
+             SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4
+             WHERE id = $5 AND refresh_jti = $6 AND {live}
              RETURNING user_id, expires_at"
         ))
         .bind(rotation.refresh_jti)
@@ -98,8 +103,8 @@ impl Store {
         .bind(rotation.presented_jti)
         .bind(rotation.now)
         .bind(rotation.idle_cutoff)
-        .fetch_optional(&self.pool)
-        .await
+        .fetch_optional(pool)
+        .await)
     }
 
     /// The live sessions of `user_id`, most recently used first.
@@ -109,27 +114,29 @@ impl Store {
         now: i64,
         idle_cutoff: i64,
     ) -> sqlx::Result<Vec<SessionRow>> {
-        sqlx::query_as(&format!(
-            "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = ? AND {LIVE} ORDER BY last_used_at DESC, created_at DESC"
+        let live = live(2);
+        on_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND {live} ORDER BY last_used_at DESC, created_at DESC"
         ))
         .bind(user_id)
         .bind(now)
         .bind(idle_cutoff)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(pool)
+        .await)
     }
 
     /// Ends session `id` if it has not ended yet. Returns whether it did.
     pub async fn revoke_session(&self, id: &str, reason: &str, now: i64) -> sqlx::Result<bool> {
-        let result = sqlx::query(
-            "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
+        let result = on_pool!(self, |pool| sqlx::query(
+            "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
         )
         .bind(now)
         .bind(reason)
         .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(result == 1)
     }
 
     /// Ends every unrevoked session of `user_id`, except `keep` if given. Returns the ids ended.
@@ -140,37 +147,38 @@ impl Store {
         reason: &str,
         now: i64,
     ) -> sqlx::Result<Vec<String>> {
-        sqlx::query_scalar(
-            "UPDATE sessions SET revoked_at = ?, revoked_reason = ?
-             WHERE user_id = ? AND revoked_at IS NULL AND id IS DISTINCT FROM ?
+        on_pool!(self, |pool| sqlx::query_scalar(
+            "UPDATE sessions SET revoked_at = $1, revoked_reason = $2
+             WHERE user_id = $3 AND revoked_at IS NULL AND id IS DISTINCT FROM $4
              RETURNING id",
         )
         .bind(now)
         .bind(reason)
         .bind(user_id)
         .bind(keep)
-        .fetch_all(&self.pool)
-        .await
+        .fetch_all(pool)
+        .await)
     }
 
     /// Ends every session that has not ended (the emergency switch). Returns how many.
     pub async fn revoke_every_session(&self, reason: &str, now: i64) -> sqlx::Result<u64> {
-        let result = sqlx::query(
-            "UPDATE sessions SET revoked_at = ?, revoked_reason = ? WHERE revoked_at IS NULL",
+        let result = on_pool!(self, |pool| sqlx::query(
+            "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE revoked_at IS NULL",
         )
         .bind(now)
         .bind(reason)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(result)
     }
 
     /// Sessions revoked at or after `since`, with when: what an instance must refuse.
     pub async fn revoked_since(&self, since: i64) -> sqlx::Result<Vec<(String, i64)>> {
-        sqlx::query_as("SELECT id, revoked_at FROM sessions WHERE revoked_at >= ?")
+        on_pool!(self, |pool| sqlx::query_as("SELECT id, revoked_at FROM sessions WHERE revoked_at >= $1")
             .bind(since)
-            .fetch_all(&self.pool)
-            .await
+            .fetch_all(pool)
+            .await)
     }
 
     /// Deletes sessions that can no longer be used: past their end or idle too long, and, if
@@ -181,15 +189,16 @@ impl Store {
         idle_cutoff: i64,
         revoked_cutoff: i64,
     ) -> sqlx::Result<u64> {
-        let result = sqlx::query(
+        let result = on_pool!(self, |pool| sqlx::query(
             "DELETE FROM sessions
-             WHERE (expires_at <= ? OR last_used_at <= ?) AND (revoked_at IS NULL OR revoked_at < ?)",
+             WHERE (expires_at <= $1 OR last_used_at <= $2) AND (revoked_at IS NULL OR revoked_at < $3)",
         )
         .bind(now)
         .bind(idle_cutoff)
         .bind(revoked_cutoff)
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected())
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
+        Ok(result)
     }
 }

@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use super::{CreateUserError, Store};
+use super::{CreateUserError, Store, on_pool};
 
 /// A user as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,9 +30,9 @@ impl Store {
     /// Inserts a user; the UNIQUE constraints (not a prior SELECT) decide duplicates, so two
     /// concurrent registrations of one email cannot both succeed.
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<UserRow, CreateUserError> {
-        sqlx::query_as::<_, UserRow>(&format!(
+        on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(&format!(
             "INSERT INTO users (email, username, password_hash, first_name, last_name, date_joined)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING {USER_COLUMNS}"
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}"
         ))
         .bind(user.email)
         .bind(user.username)
@@ -40,8 +40,8 @@ impl Store {
         .bind(user.first_name)
         .bind(user.last_name)
         .bind(user.date_joined)
-        .fetch_one(&self.pool)
-        .await
+        .fetch_one(pool)
+        .await)
         .map_err(|error| match &error {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 if db.message().contains("email") {
@@ -55,26 +55,27 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> sqlx::Result<Option<UserRow>> {
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?"))
+        on_pool!(self, |pool| sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
             .bind(email)
-            .fetch_optional(&self.pool)
-            .await
+            .fetch_optional(pool)
+            .await)
     }
 
     pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRow>> {
-        sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+        on_pool!(self, |pool| sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
             .bind(id)
-            .fetch_optional(&self.pool)
-            .await
+            .fetch_optional(pool)
+            .await)
     }
 
     /// Replaces the password hash of `user_id`.
     pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> sqlx::Result<()> {
-        sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        on_pool!(self, |pool| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(user_id)
-            .execute(&self.pool)
-            .await?;
+            .execute(pool)
+            .await
+            .map(|done| done.rows_affected()))?;
         Ok(())
     }
 }
