@@ -128,7 +128,12 @@ impl Config {
                     Some(password) => format!("{}:{}", encode(&self.db_user), encode(password)),
                     None => encode(&self.db_user),
                 };
-                format!("postgres://{credentials}@{}:{}/{}", self.db_host, self.db_port, encode(name.trim()))
+                format!(
+                    "postgres://{credentials}@{}:{}/{}",
+                    self.db_host,
+                    self.db_port,
+                    encode(name.trim())
+                )
             }
             _ => DEFAULT_DATABASE_URL.to_owned(),
         };
@@ -146,7 +151,9 @@ impl Config {
 fn encode(part: &str) -> String {
     part.bytes()
         .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (byte as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (byte as char).to_string()
+            }
             _ => format!("%{byte:02X}"),
         })
         .collect()

@@ -158,10 +158,12 @@ impl IntoResponse for ApiError {
                     "detail": "The service is temporarily unavailable. Try again shortly.",
                     "code": "service_unavailable",
                 });
-                let mut response = (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECS));
+                let mut response =
+                    (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from_static(RETRY_AFTER_SECS),
+                );
                 response
             }
             Self::Internal(error) => {

@@ -61,19 +61,30 @@ async fn connect(pool: &PgPool) -> sqlx::Result<PgListener> {
 
 /// `payload` is "<session id> <revoked_at>".
 fn apply(state: &AppState, payload: &str) {
-    match payload.split_once(' ').and_then(|(id, at)| Some((id, at.parse::<i64>().ok()?))) {
-        Some((id, revoked_at)) => state.revocations.insert(id, revoked_at + state.policy.access_window),
+    match payload
+        .split_once(' ')
+        .and_then(|(id, at)| Some((id, at.parse::<i64>().ok()?)))
+    {
+        Some((id, revoked_at)) => state
+            .revocations
+            .insert(id, revoked_at + state.policy.access_window),
         None => tracing::warn!(payload, "revocation feed: unreadable notification"),
     }
 }
 
 async fn reload(state: &AppState) -> sqlx::Result<()> {
     let since = clock::now() - state.policy.access_window;
-    let revoked = state.store.revoked_since(since).await.inspect_err(|error| {
-        tracing::warn!(%error, "revocation feed: reload failed, will retry");
-    })?;
+    let revoked = state
+        .store
+        .revoked_since(since)
+        .await
+        .inspect_err(|error| {
+            tracing::warn!(%error, "revocation feed: reload failed, will retry");
+        })?;
     for (id, revoked_at) in revoked {
-        state.revocations.insert(&id, revoked_at + state.policy.access_window);
+        state
+            .revocations
+            .insert(&id, revoked_at + state.policy.access_window);
     }
     Ok(())
 }

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use crate::{clock, revocation_feed};
 use crate::state::{AppState, SessionPolicy};
 use crate::store::Store;
+use crate::{clock, revocation_feed};
 
 /// How often revocations made elsewhere are picked up: the bound on how long another
 /// process's revocation takes to reach this one.

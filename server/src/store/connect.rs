@@ -50,9 +50,9 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
         | sqlx::Error::WorkerCrashed => true,
         // SQLSTATE class 08 (connection exception), 53 (insufficient resources) and 57P
         // (operator intervention: the server is shutting down or restarting).
-        sqlx::Error::Database(database) => database
-            .code()
-            .is_some_and(|code| code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")),
+        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
+            code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+        }),
         _ => false,
     }
 }
@@ -66,7 +66,10 @@ impl Store {
         loop {
             match Self::open(options).await {
                 Ok(store) => return Ok(store),
-                Err(error) if tokio::time::Instant::now() + backoff < deadline && error_is_unavailable(&error) => {
+                Err(error)
+                    if tokio::time::Instant::now() + backoff < deadline
+                        && error_is_unavailable(&error) =>
+                {
                     tracing::warn!(error = format!("{error:#}"), retry_in = ?backoff, "database not reachable yet");
                     tokio::time::sleep(backoff).await;
                     backoff = (backoff * 2).min(Duration::from_secs(5));
@@ -93,7 +96,9 @@ impl Store {
             Pool::Postgres(pool)
         } else {
             let connect = SqliteConnectOptions::from_str(url)
-                .with_context(|| format!("DATABASE_URL `{url}` is neither a PostgreSQL nor an SQLite URL"))?
+                .with_context(|| {
+                    format!("DATABASE_URL `{url}` is neither a PostgreSQL nor an SQLite URL")
+                })?
                 .create_if_missing(true)
                 // WAL lets readers run beside the one writer; NORMAL is durable in WAL mode
                 // except for the last transactions on power loss, never corrupting.
@@ -118,5 +123,9 @@ impl Store {
 }
 
 fn error_is_unavailable(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| cause.downcast_ref::<sqlx::Error>().is_some_and(is_unavailable))
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<sqlx::Error>()
+            .is_some_and(is_unavailable)
+    })
 }

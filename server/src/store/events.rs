@@ -26,7 +26,8 @@ pub struct EventRow {
 
 impl Store {
     pub async fn record_event(&self, event: NewEvent<'_>) -> sqlx::Result<()> {
-        on_pool!(self, |pool| sqlx::query("INSERT INTO auth_events (at, kind, user_id, session_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)")
+        on_pool!(self, |pool| {
+            sqlx::query("INSERT INTO auth_events (at, kind, user_id, session_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(event.at)
             .bind(event.kind)
             .bind(event.user_id)
@@ -35,7 +36,8 @@ impl Store {
             .bind(event.detail)
             .execute(pool)
             .await
-            .map(|done| done.rows_affected()))?;
+            .map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 

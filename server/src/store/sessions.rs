@@ -48,12 +48,16 @@ const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, access_jti, rotated_at,
 /// A session is live while not revoked, not past its absolute end and not idle too long;
 /// `now` and the idle cutoff are bound as parameters `$n` and `$n+1`.
 fn live(n: u8) -> String {
-    format!("revoked_at IS NULL AND expires_at > ${n} AND last_used_at > ${}", n + 1)
+    format!(
+        "revoked_at IS NULL AND expires_at > ${n} AND last_used_at > ${}",
+        n + 1
+    )
 }
 
 impl Store {
     pub async fn create_session(&self, session: NewSession<'_>) -> sqlx::Result<()> {
-        on_pool!(self, |pool| sqlx::query(
+        on_pool!(self, |pool| {
+            sqlx::query(
             "INSERT INTO sessions (id, user_id, refresh_jti, access_jti, rotated_at, created_at, last_used_at,
                                    expires_at, user_agent, ip)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -70,7 +74,8 @@ impl Store {
         .bind(session.ip)
         .execute(pool)
         .await
-        .map(|done| done.rows_affected()))?;
+        .map(|done| done.rows_affected())
+        })?;
         Ok(())
     }
 
@@ -89,7 +94,8 @@ impl Store {
     /// `previous_jti` becomes the token just consumed. Returns the session's user and end.
     pub async fn rotate_refresh(&self, rotation: Rotation<'_>) -> sqlx::Result<Option<(i64, i64)>> {
         let live = live(7);
-        on_pool!(self, |pool| sqlx::query_as(&format!(
+        on_pool!(self, |pool| {
+            sqlx::query_as(&format!(
             "UPDATE sessions
              SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4
              WHERE id = $5 AND refresh_jti = $6 AND {live}
@@ -104,7 +110,8 @@ impl Store {
         .bind(rotation.now)
         .bind(rotation.idle_cutoff)
         .fetch_optional(pool)
-        .await)
+        .await
+        })
     }
 
     /// The live sessions of `user_id`, most recently used first.
@@ -115,19 +122,22 @@ impl Store {
         idle_cutoff: i64,
     ) -> sqlx::Result<Vec<SessionRow>> {
         let live = live(2);
-        on_pool!(self, |pool| sqlx::query_as(&format!(
+        on_pool!(self, |pool| {
+            sqlx::query_as(&format!(
             "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND {live} ORDER BY last_used_at DESC, created_at DESC"
         ))
         .bind(user_id)
         .bind(now)
         .bind(idle_cutoff)
         .fetch_all(pool)
-        .await)
+        .await
+        })
     }
 
     /// Ends session `id` if it has not ended yet. Returns whether it did.
     pub async fn revoke_session(&self, id: &str, reason: &str, now: i64) -> sqlx::Result<bool> {
-        let result = on_pool!(self, |pool| sqlx::query(
+        let result = on_pool!(self, |pool| {
+            sqlx::query(
             "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
         )
         .bind(now)
@@ -135,7 +145,8 @@ impl Store {
         .bind(id)
         .execute(pool)
         .await
-        .map(|done| done.rows_affected()))?;
+        .map(|done| done.rows_affected())
+        })?;
         Ok(result == 1)
     }
 
@@ -175,10 +186,12 @@ impl Store {
 
     /// Sessions revoked at or after `since`, with when: what an instance must refuse.
     pub async fn revoked_since(&self, since: i64) -> sqlx::Result<Vec<(String, i64)>> {
-        on_pool!(self, |pool| sqlx::query_as("SELECT id, revoked_at FROM sessions WHERE revoked_at >= $1")
-            .bind(since)
-            .fetch_all(pool)
-            .await)
+        on_pool!(self, |pool| sqlx::query_as(
+            "SELECT id, revoked_at FROM sessions WHERE revoked_at >= $1"
+        )
+        .bind(since)
+        .fetch_all(pool)
+        .await)
     }
 
     /// Deletes sessions that can no longer be used: past their end or idle too long, and, if
@@ -189,7 +202,8 @@ impl Store {
         idle_cutoff: i64,
         revoked_cutoff: i64,
     ) -> sqlx::Result<u64> {
-        let result = on_pool!(self, |pool| sqlx::query(
+        let result = on_pool!(self, |pool| {
+            sqlx::query(
             "DELETE FROM sessions
              WHERE (expires_at <= $1 OR last_used_at <= $2) AND (revoked_at IS NULL OR revoked_at < $3)",
         )
@@ -198,7 +212,8 @@ impl Store {
         .bind(revoked_cutoff)
         .execute(pool)
         .await
-        .map(|done| done.rows_affected()))?;
+        .map(|done| done.rows_affected())
+        })?;
         Ok(result)
     }
 }

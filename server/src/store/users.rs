@@ -55,27 +55,33 @@ impl Store {
     }
 
     pub async fn user_by_email(&self, email: &str) -> sqlx::Result<Option<UserRow>> {
-        on_pool!(self, |pool| sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
-            .bind(email)
-            .fetch_optional(pool)
-            .await)
+        on_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(pool)
+        .await)
     }
 
     pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRow>> {
-        on_pool!(self, |pool| sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(pool)
-            .await)
+        on_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(pool)
+        .await)
     }
 
     /// Replaces the password hash of `user_id`.
     pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> sqlx::Result<()> {
-        on_pool!(self, |pool| sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(password_hash)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|done| done.rows_affected()))?;
+        on_pool!(self, |pool| sqlx::query(
+            "UPDATE users SET password_hash = $1 WHERE id = $2"
+        )
+        .bind(password_hash)
+        .bind(user_id)
+        .execute(pool)
+        .await
+        .map(|done| done.rows_affected()))?;
         Ok(())
     }
 }

@@ -176,7 +176,7 @@ async fn flush_expired_deletes_only_sessions_past_their_end() {
         .await
         .tokens;
     let short_lived = spawn_app_with(|config| {
-        config.database_url = long_lived.database_url.clone();
+        config.database_url = Some(long_lived.database_url.clone());
         config.jwt_refresh_token_lifetime = Duration::from_secs(1);
         config.jwt_access_token_lifetime = Duration::from_secs(1);
     })

@@ -1,7 +1,9 @@
-//! Test harness: a server per test on a free port with its own SQLite file, typed request
-//! helpers, and JWT/answer inspection.
+//! Test harness: a server per test on a free port with its own database (an SQLite file, or
+//! with `GATEHOUSE_TEST_BACKEND=postgres` a PostgreSQL database created for the test and dropped
+//! after it), typed request helpers, and JWT/answer inspection.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use app::api::{AuthResponse, TokenPair};
@@ -22,19 +24,96 @@ pub fn test_secret() -> String {
     "test-".repeat(10)
 }
 
-/// A running server, its client, and the temporary directory holding its database.
+/// A running server, its client, and the temporary directory holding its files.
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub dir: PathBuf,
-    /// The database the server uses: by default a file in `dir`, but a test may point a
-    /// server at another app's database (then that app must outlive this one).
+    /// The database the server uses: its own by default, but a test may point a server at
+    /// another app's database (then that app must outlive this one).
     pub database_url: String,
+    /// The database this app created, dropped with the last app holding it.
+    _database: Option<Arc<TestDatabase>>,
 }
 
 impl Drop for TestApp {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Where the suite's PostgreSQL databases are created, when it runs on PostgreSQL.
+fn postgres_admin_url() -> Option<String> {
+    match std::env::var("GATEHOUSE_TEST_BACKEND").as_deref() {
+        Ok("postgres") => Some(
+            std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned()),
+        ),
+        _ => None,
+    }
+}
+
+/// A database of one test: an SQLite file in the test's directory, or a fresh PostgreSQL
+/// database, dropped when the test ends.
+pub struct TestDatabase {
+    pub url: String,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn create(dir: &Path) -> Self {
+        let Some(admin_url) = postgres_admin_url() else {
+            let url = format!("sqlite://{}", dir.join("test.sqlite3").display());
+            return Self {
+                url,
+                postgres: None,
+            };
+        };
+        let name = format!("gatehouse_test_{}", uuid::Uuid::new_v4().simple());
+        let admin = sqlx::PgPool::connect(&admin_url)
+            .await
+            .expect("PostgreSQL should be reachable for the test suite");
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .expect("could not create the test database");
+        admin.close().await;
+        let base = admin_url
+            .rsplit_once('/')
+            .map_or(admin_url.as_str(), |(base, _)| base);
+        let url = format!("{base}/{name}");
+        Self {
+            url,
+            postgres: Some((admin_url, name)),
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs outside async code (and maybe after the test's runtime): use a runtime of
+        // its own. FORCE ends the connections the test's servers still hold.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime to drop the test database");
+            runtime.block_on(async move {
+                let admin = sqlx::PgPool::connect(&admin_url).await?;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&admin)
+                    .await?;
+                admin.close().await;
+                Ok::<_, sqlx::Error>(())
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("could not drop a test database: {dropped:?}");
+        }
     }
 }
 
@@ -48,7 +127,15 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
     let dir = std::env::temp_dir().join(format!("gatehouse-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("could not create the test directory");
     let mut config = Config {
-        database_url: format!("sqlite://{}", dir.join("test.sqlite3").display()),
+        database_url: None,
+        db_name: None,
+        db_user: "postgres".to_owned(),
+        db_password: None,
+        db_host: "127.0.0.1".to_owned(),
+        db_port: 5432,
+        database_max_connections: 16,
+        database_acquire_timeout: Duration::from_secs(3),
+        database_startup_timeout: Duration::from_secs(10),
         jwt_secret_key: Some(SecretString::from(test_secret())),
         jwt_secret: None,
         jwt_previous_secret_keys: vec![],
@@ -62,7 +149,15 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         dev_secret_file: dir.join("dev-secret"),
     };
     customise(&mut config);
-    let database_url = config.database_url.clone();
+    // A test that points the server at another app's database gets no database of its own.
+    let database = match config.database_url {
+        Some(_) => None,
+        None => Some(Arc::new(TestDatabase::create(&dir).await)),
+    };
+    if let Some(database) = &database {
+        config.database_url = Some(database.url.clone());
+    }
+    let database_url = config.store_options().url;
     let app = Application::build(config)
         .await
         .expect("the application should build");
@@ -79,6 +174,7 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         client,
         dir,
         database_url,
+        _database: database,
     }
 }
 
@@ -289,8 +385,10 @@ impl TestApp {
     }
 
     /// A new connection pool on the server's database, to inspect what it stored.
-    pub async fn database(&self) -> sqlx::SqlitePool {
-        sqlx::SqlitePool::connect(&self.database_url)
+    /// A connection pool on the app's database, whichever the backend (write SQL with `$N`).
+    pub async fn database(&self) -> sqlx::AnyPool {
+        sqlx::any::install_default_drivers();
+        sqlx::AnyPool::connect(&self.database_url)
             .await
             .expect("the test database should open")
     }

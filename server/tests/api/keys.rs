@@ -27,7 +27,7 @@ async fn tokens_of_a_previous_key_verify_until_that_key_is_dropped() {
     let signed_with_old = old.register_ok("ada@example.com", PASSWORD).await;
     let old_kid = kid(&signed_with_old.tokens.access);
     let rotated = spawn_app_with(|config| {
-        config.database_url = old.database_url.clone();
+        config.database_url = Some(old.database_url.clone());
         config.jwt_secret_key = Some(SecretString::from(new_secret()));
         config.jwt_previous_secret_keys = vec![SecretString::from(test_secret())];
     })
@@ -50,7 +50,7 @@ async fn tokens_of_a_previous_key_verify_until_that_key_is_dropped() {
     assert_eq!(kid(&moved.refresh), new_kid);
 
     let dropped = spawn_app_with(|config| {
-        config.database_url = old.database_url.clone();
+        config.database_url = Some(old.database_url.clone());
         config.jwt_secret_key = Some(SecretString::from(new_secret()));
         config.jwt_previous_secret_keys = vec![];
     })

@@ -175,7 +175,8 @@ async fn a_scoped_logout_still_needs_the_live_refresh_token() {
 #[tokio::test]
 async fn a_logout_on_one_server_reaches_another_server_on_the_same_database_within_seconds() {
     let first = spawn_app().await;
-    let second = spawn_app_with(|config| config.database_url = first.database_url.clone()).await;
+    let second =
+        spawn_app_with(|config| config.database_url = Some(first.database_url.clone())).await;
     let ada = first.register_ok("ada@example.com", PASSWORD).await.tokens;
     answer(second.get_user(&ada.access).await, StatusCode::OK).await;
 
@@ -213,7 +214,7 @@ async fn a_server_started_after_a_logout_refuses_that_sessions_access_token_at_o
     );
 
     let started_later =
-        spawn_app_with(|config| config.database_url = first.database_url.clone()).await;
+        spawn_app_with(|config| config.database_url = Some(first.database_url.clone())).await;
 
     assert_unauthorized(started_later.get_user(&ada.access).await, "session_revoked").await;
 }

@@ -147,7 +147,7 @@ async fn fifty_concurrent_refreshes_within_the_grace_all_get_one_identical_pair(
     assert_eq!(session, sid(&registered.tokens.refresh));
     // The pair answered is the one the session stored as its next.
     let stored: (String, String) =
-        sqlx::query_as("SELECT refresh_jti, access_jti FROM sessions WHERE id = ?")
+        sqlx::query_as("SELECT refresh_jti, access_jti FROM sessions WHERE id = $1")
             .bind(&session)
             .fetch_one(&app.database().await)
             .await
@@ -188,7 +188,7 @@ async fn reuse_revokes_the_whole_session_and_is_recorded_in_the_audit_trail() {
 
     let session = sid(&first.refresh);
     let events: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT kind, user_id FROM auth_events WHERE session_id = ?")
+        sqlx::query_as("SELECT kind, user_id FROM auth_events WHERE session_id = $1")
             .bind(&session)
             .fetch_all(&app.database().await)
             .await
