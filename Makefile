@@ -11,8 +11,8 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 dev: setup
 	cargo leptos watch
 
-## make test: set up, then formatting, lints (server and wasm), every crate's tests, and the
-## Playwright suite in Chromium against a release build.
+## make test: set up, then formatting, lints (server and wasm), every crate's tests (the API
+## suite on SQLite and on PostgreSQL), and the Playwright suite in Chromium against a release build.
 test: setup lint unit e2e
 
 setup:
@@ -23,8 +23,11 @@ lint:
 	cargo clippy -p server -p app --features app/ssr --all-targets --locked -- -D warnings
 	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
+# Every crate's tests on SQLite, then the API suite again on PostgreSQL (127.0.0.1:5432, each
+# test in a database of its own, dropped after it).
 unit:
 	cargo test -p server -p app --features app/ssr --locked
+	GATEHOUSE_TEST_BACKEND=postgres cargo test -p server --test api --locked
 
 # The e2e server gets a fresh database, a 3 s access-token lifetime (so the suite sees real
 # refreshes) and its own port, so it never collides with a `make dev` on 3000.

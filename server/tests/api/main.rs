@@ -1,4 +1,5 @@
-//! Gatehouse's HTTP API, tested over real HTTP against a real server and a fresh SQLite file.
+//! Gatehouse's HTTP API, tested over real HTTP against a real server and a fresh database:
+//! SQLite by default, PostgreSQL with `GATEHOUSE_TEST_BACKEND=postgres` (`make test` runs both).
 
 mod claims;
 mod commands;
@@ -6,6 +7,7 @@ mod errors;
 mod expiry;
 mod forged;
 mod helpers;
+mod instances;
 mod keys;
 mod login;
 mod logout;
