@@ -1,7 +1,6 @@
 //! Ending sessions with `POST /api/logout/`: access tokens die with their session at once, and
 //! `scope` chooses which of the user's sessions end (current, others, all).
 
-
 use app::api::TokenPair;
 use reqwest::StatusCode;
 use serde_json::json;
