@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # npm's binaryen wasm-opt must come before any other on PATH (see scripts/setup.sh).
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: dev test setup lint unit e2e
+.PHONY: dev test setup lint unit e2e bench
 
 ## make dev: set up, then serve http://127.0.0.1:3000 with live reload on the SQLite default.
 dev: setup
@@ -37,3 +37,7 @@ e2e:
 	DATABASE_URL=sqlite://target/e2e.sqlite3 JWT_ACCESS_TOKEN_LIFETIME=3s \
 	DEV_SECRET_FILE=target/e2e-dev-secret LEPTOS_SITE_ADDR=$(E2E_ADDR) GATEHOUSE_URL=http://$(E2E_ADDR) \
 	cargo leptos end-to-end --release
+
+## make bench: benchmarks on loopback (not part of make test); writes target/bench/results.md.
+bench: setup
+	scripts/bench.sh
