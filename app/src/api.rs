@@ -79,6 +79,15 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
+/// `PATCH /api/user/`: the fields present change, the others stay.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct UpdateUserRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+}
+
 /// `POST /api/password/change/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PasswordChangeRequest {

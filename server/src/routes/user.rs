@@ -1,17 +1,18 @@
 //! The signed-in user's account: `GET /api/user/`.
 
-use app::api::User;
+use app::api::{UpdateUserRequest, User};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 
-use crate::error::{ApiError, AuthFailure};
-use crate::extract::AuthUser;
+use crate::domain::PersonName;
+use crate::error::{ApiError, AuthFailure, FieldErrors};
+use crate::extract::{AppJson, AuthUser};
 use crate::state::AppState;
 use crate::store::UserRow;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/user", get(me))
+    Router::new().route("/user", get(me).patch(update))
 }
 
 /// The API's view of a stored user (never the password hash).
@@ -33,6 +34,36 @@ async fn me(
     let user = state
         .store
         .user_by_id(claims.user_id)
+        .await?
+        .ok_or(ApiError::Unauthorized(AuthFailure::UserNotFound))?;
+    Ok(Json(public_user(&user)))
+}
+
+/// Changes the user's first and/or last name (the fields sent; the others stay).
+async fn update(
+    State(state): State<AppState>,
+    AuthUser(claims): AuthUser,
+    AppJson(body): AppJson<UpdateUserRequest>,
+) -> Result<Json<User>, ApiError> {
+    let mut errors = FieldErrors::new();
+    let mut parse = |field: &'static str, value: &Option<String>| match value {
+        None => None,
+        Some(raw) => PersonName::parse(Some(raw))
+            .map_err(|message| errors.entry(field).or_default().push(message))
+            .ok(),
+    };
+    let first_name = parse("first_name", &body.first_name);
+    let last_name = parse("last_name", &body.last_name);
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let user = state
+        .store
+        .update_names(
+            claims.user_id,
+            first_name.as_ref().map(PersonName::as_str),
+            last_name.as_ref().map(PersonName::as_str),
+        )
         .await?
         .ok_or(ApiError::Unauthorized(AuthFailure::UserNotFound))?;
     Ok(Json(public_user(&user)))

@@ -72,6 +72,26 @@ impl Store {
         .await)
     }
 
+    /// Sets the names given (`None` keeps the stored one); `None` if the user is gone.
+    pub async fn update_names(
+        &self,
+        user_id: i64,
+        first_name: Option<&str>,
+        last_name: Option<&str>,
+    ) -> sqlx::Result<Option<UserRow>> {
+        on_pool!(self, |pool| {
+            sqlx::query_as(&format!(
+            "UPDATE users SET first_name = COALESCE($1, first_name), last_name = COALESCE($2, last_name)
+             WHERE id = $3 RETURNING {USER_COLUMNS}"
+        ))
+        .bind(first_name)
+        .bind(last_name)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await
+        })
+    }
+
     /// Replaces the password hash of `user_id`.
     pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> sqlx::Result<()> {
         on_pool!(self, |pool| sqlx::query(

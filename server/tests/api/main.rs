@@ -12,6 +12,7 @@ mod keys;
 mod login;
 mod logout;
 mod password;
+mod profile;
 mod refresh;
 mod register;
 mod revocation;
