@@ -2,16 +2,20 @@
 //! browser client.
 
 pub mod api;
+mod auth;
 pub mod client;
 mod components;
 mod pages;
+pub mod rules;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use pages::{LoginPage, NotFound, ProfilePage, RegisterPage};
+use auth::provide_auth;
+use components::AccountNav;
+use pages::{LoginPage, NotFound, PasswordPage, ProfilePage, RegisterPage, SessionsPage};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -38,6 +42,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_auth();
     // Effects run only in the browser, after hydration: tests wait for this mark before they
     // click, since the server-rendered form is visible earlier.
     Effect::new(|| {
@@ -55,12 +60,15 @@ pub fn App() -> impl IntoView {
                     <img class="brand-mark" src="/favicon.svg" alt="" width="24" height="24"/>
                     "Gatehouse"
                 </a>
+                <AccountNav/>
             </header>
             <main class="page">
                 <Routes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=ProfilePage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/register") view=RegisterPage/>
+                    <Route path=path!("/sessions") view=SessionsPage/>
+                    <Route path=path!("/password") view=PasswordPage/>
                 </Routes>
             </main>
             <footer class="footer">"Signed tokens, rotated on every refresh."</footer>

@@ -50,3 +50,29 @@ export async function registerThroughApi(request: APIRequestContext, email: stri
   });
   expect(response.status()).toBe(201);
 }
+
+/** Signs in through the UI and waits for the profile. */
+export async function signInThroughUi(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await open(page, "/login");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("profile-email")).toHaveText(email);
+}
+
+/** Counts the refresh requests `page` sends, and how they were answered. */
+export function watchRefreshes(page: Page): { sent: number; statuses: number[] } {
+  const seen = { sent: 0, statuses: [] as number[] };
+  page.on("request", (request) => {
+    if (request.url().includes("/api/token/refresh")) seen.sent += 1;
+  });
+  page.on("response", (response) => {
+    if (response.url().includes("/api/token/refresh")) seen.statuses.push(response.status());
+  });
+  return seen;
+}
+
+/** Lets the 3 s access tokens of the e2e server expire (with the server's 1 s leeway). */
+export async function waitForAccessExpiry(page: Page): Promise<void> {
+  await page.waitForTimeout(5_000);
+}

@@ -1,66 +1,67 @@
-//! The signed-in user's profile. Protected: without a session the visitor goes to /login,
-//! and nothing private renders before the API has answered for this user.
+//! The signed-in user's profile: who they are, how many devices are signed in, and their
+//! names to edit.
 
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
 
-use super::replace;
-use crate::api::User;
+use crate::api::{UpdateUserRequest, User};
+use crate::auth::use_auth;
 use crate::client::{self, ClientError};
+use crate::components::{Checks, Field, FormAlert, FormState, Protected};
+use crate::rules;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
-    let user = RwSignal::new(None::<User>);
-    let problem = RwSignal::new(None::<String>);
-    let signing_out = RwSignal::new(false);
-    let navigate = use_navigate();
-
-    let load = navigate.clone();
-    Effect::new(move || {
-        if !client::tokens::present() {
-            load("/login", replace());
-            return;
-        }
-        let to_login = load.clone();
-        spawn_local(async move {
-            match client::current_user().await {
-                Ok(found) => user.set(Some(found)),
-                Err(ClientError::SignedOut) => to_login("/login", replace()),
-                Err(error) => problem.set(error.into_body().summary()),
-            }
-        });
-    });
-
-    let sign_out = move |_| {
-        signing_out.set(true);
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            client::logout().await;
-            navigate("/login", replace());
-        });
-    };
-
     view! {
         <Title text="Your account · Gatehouse"/>
         <section class="card" aria-live="polite">
-            {move || match (user.get(), problem.get()) {
-                (Some(user), _) => view! { <Profile user/> }.into_any(),
-                (None, Some(problem)) => view! { <p class="alert" role="alert">{problem}</p> }.into_any(),
-                (None, None) => view! { <p class="muted">"Loading your account…"</p> }.into_any(),
-            }}
-            <Show when=move || user.get().is_some()>
-                <button type="button" class="secondary" on:click=sign_out.clone() disabled=move || signing_out.get()>
-                    "Sign out"
-                </button>
-            </Show>
+            <Protected>
+                <Profile/>
+            </Protected>
         </section>
     }
 }
 
 #[component]
-fn Profile(user: User) -> impl IntoView {
+fn Profile() -> impl IntoView {
+    let auth = use_auth();
+    let user = RwSignal::new(None::<User>);
+    let devices = RwSignal::new(None::<usize>);
+    let problem = RwSignal::new(None::<String>);
+
+    Effect::new(move || {
+        spawn_local(async move {
+            // Both at once: after an expired access token they share one refresh.
+            let (found, sessions) = futures::join!(client::current_user(), client::sessions());
+            match found {
+                Ok(found) => user.set(Some(found)),
+                Err(ClientError::SignedOut) => auth.ended(),
+                Err(error) => problem.set(error.into_body().summary()),
+            }
+            if let Ok(sessions) = sessions {
+                devices.set(Some(sessions.len()));
+            }
+        });
+    });
+
+    let waiting = move || {
+        move || match problem.get() {
+            Some(problem) => view! { <p class="alert" role="alert">{problem}</p> }.into_any(),
+            None => view! { <p class="muted">"Loading your account…"</p> }.into_any(),
+        }
+    };
+    view! {
+        <Show when=move || user.with(Option::is_some) fallback=waiting>
+            {move || user.get().map(|found| view! { <Details user=found devices/> })}
+            <EditNames user/>
+        </Show>
+    }
+}
+
+#[component]
+fn Details(user: User, devices: RwSignal<Option<usize>>) -> impl IntoView {
     let full_name = format!("{} {}", user.first_name, user.last_name)
         .trim()
         .to_owned();
@@ -77,10 +78,80 @@ fn Profile(user: User) -> impl IntoView {
             <dd data-testid="profile-email">{user.email}</dd>
             <dt>"Username"</dt>
             <dd>{user.username}</dd>
-            <dt>"Name"</dt>
-            <dd>{if full_name.is_empty() { "—".to_owned() } else { full_name }}</dd>
             <dt>"Member since"</dt>
             <dd>{joined}</dd>
+            <dt>"Signed in on"</dt>
+            <dd>
+                <a href="/sessions">
+                    {move || match devices.get() {
+                        Some(1) => "1 device".to_owned(),
+                        Some(count) => format!("{count} devices"),
+                        None => "…".to_owned(),
+                    }}
+                </a>
+            </dd>
         </dl>
+    }
+}
+
+#[component]
+fn EditNames(user: RwSignal<Option<User>>) -> impl IntoView {
+    let current = user
+        .get_untracked()
+        .unwrap_or_else(|| unreachable!("shown only with a user"));
+    let first_name = RwSignal::new(current.first_name);
+    let last_name = RwSignal::new(current.last_name);
+    let form = FormState::new();
+    let saved = RwSignal::new(false);
+    let auth = use_auth();
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        saved.set(false);
+        let mut checks = Checks::default();
+        checks
+            .check(
+                "first_name",
+                rules::person_name(&first_name.get_untracked()),
+            )
+            .check("last_name", rules::person_name(&last_name.get_untracked()));
+        let request = UpdateUserRequest {
+            first_name: Some(first_name.get_untracked()),
+            last_name: Some(last_name.get_untracked()),
+        };
+        form.submit(
+            checks,
+            move || async move { client::update_user(&request).await },
+            move |updated| {
+                user.set(Some(updated));
+                saved.set(true);
+            },
+            move |error| {
+                if *error == ClientError::SignedOut {
+                    auth.ended();
+                }
+            },
+        );
+    };
+
+    view! {
+        <form class="section" on:submit=on_submit novalidate>
+            <h2>"Your name"</h2>
+            <FormAlert message=form.summary()/>
+            <div class="field-row">
+                <Field label="First name" name="first_name" autocomplete="given-name" value=first_name
+                    error=form.field("first_name")/>
+                <Field label="Last name" name="last_name" autocomplete="family-name" value=last_name
+                    error=form.field("last_name")/>
+            </div>
+            <div class="actions">
+                <button type="submit" class="primary" disabled=move || form.busy.get()>
+                    {move || if form.busy.get() { "Saving…" } else { "Save changes" }}
+                </button>
+                <Show when=move || saved.get()>
+                    <p class="success" role="status">"Saved."</p>
+                </Show>
+            </div>
+        </form>
     }
 }

@@ -4,10 +4,11 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{leave_if_signed_in, submit_then_enter};
-use crate::api::{ErrorBody, RegisterRequest};
-use crate::client;
-use crate::components::{Field, FormAlert};
+use super::leave_if_signed_in;
+use crate::api::RegisterRequest;
+use crate::auth::use_auth;
+use crate::components::{Checks, Field, FormAlert, FormState};
+use crate::{client, rules};
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -17,10 +18,12 @@ pub fn RegisterPage() -> impl IntoView {
     let last_name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let password2 = RwSignal::new(String::new());
-    let errors = RwSignal::new(ErrorBody::default());
-    let busy = RwSignal::new(false);
+    let form = FormState::new();
+    let auth = use_auth();
     leave_if_signed_in();
-    let create = submit_then_enter(busy, errors, move || {
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
         let request = RegisterRequest {
             email: Some(email.get_untracked()),
             username: Some(username.get_untracked()),
@@ -29,13 +32,30 @@ pub fn RegisterPage() -> impl IntoView {
             first_name: Some(first_name.get_untracked()),
             last_name: Some(last_name.get_untracked()),
         };
-        async move { client::register(&request).await }
-    });
-    let on_submit = move |event: SubmitEvent| {
-        event.prevent_default();
-        create();
+        let mut checks = Checks::default();
+        checks
+            .check("email", rules::email(&email.get_untracked()))
+            .check("username", rules::username(&username.get_untracked()))
+            .check(
+                "first_name",
+                rules::person_name(&first_name.get_untracked()),
+            )
+            .check("last_name", rules::person_name(&last_name.get_untracked()))
+            .check("password", rules::password(&password.get_untracked()))
+            // As the server does: a mismatch is reported on `password`, once the password itself passes.
+            .require(
+                "password",
+                rules::password(&password.get_untracked()).is_ok()
+                    && password2.get_untracked() != password.get_untracked(),
+                "Password fields didn't match.",
+            );
+        form.submit(
+            checks,
+            move || async move { client::register(&request).await },
+            move |_| auth.set(true),
+            |_| {},
+        );
     };
-    let error = move |field: &'static str| Signal::derive(move || errors.get().field(field));
 
     view! {
         <Title text="Create account · Gatehouse"/>
@@ -43,17 +63,21 @@ pub fn RegisterPage() -> impl IntoView {
             <h1>"Create your account"</h1>
             <p class="lead">"One account, signed in securely on every device."</p>
             <form on:submit=on_submit novalidate>
-                <FormAlert message=Signal::derive(move || errors.get().summary())/>
-                <Field label="Email" name="email" kind="email" autocomplete="email" value=email error=error("email")/>
-                <Field label="Username" name="username" autocomplete="username" value=username error=error("username")/>
+                <FormAlert message=form.summary()/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" value=email error=form.field("email")/>
+                <Field label="Username" name="username" autocomplete="username" value=username error=form.field("username")/>
                 <div class="field-row">
-                    <Field label="First name" name="first_name" autocomplete="given-name" value=first_name error=error("first_name")/>
-                    <Field label="Last name" name="last_name" autocomplete="family-name" value=last_name error=error("last_name")/>
+                    <Field label="First name" name="first_name" autocomplete="given-name" value=first_name
+                        error=form.field("first_name")/>
+                    <Field label="Last name" name="last_name" autocomplete="family-name" value=last_name
+                        error=form.field("last_name")/>
                 </div>
-                <Field label="Password" name="password" kind="password" autocomplete="new-password" value=password error=error("password")/>
-                <Field label="Confirm password" name="password2" kind="password" autocomplete="new-password" value=password2 error=error("password2")/>
-                <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Creating account…" } else { "Create account" }}
+                <Field label="Password" name="password" kind="password" autocomplete="new-password" value=password
+                    error=form.field("password")/>
+                <Field label="Confirm password" name="password2" kind="password" autocomplete="new-password" value=password2
+                    error=form.field("password2")/>
+                <button type="submit" class="primary" disabled=move || form.busy.get()>
+                    {move || if form.busy.get() { "Creating account…" } else { "Create account" }}
                 </button>
             </form>
             <p class="switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
