@@ -7,6 +7,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+# npm's binaryen wasm-opt (scripts/setup.sh) must come first: cargo-leptos runs it for release builds.
+export PATH="$root/.tools/node_modules/.bin:$PATH"
 seconds=${BENCH_SECONDS:-10}
 users=${BENCH_USERS:-32}
 port=${BENCH_PORT:-3300}
@@ -16,7 +18,9 @@ mkdir -p "$out"
 results="$out/results.jsonl"
 : > "$results"
 
-cargo build --release --locked -p server --bin server --example load
+# The release site (server + wasm bundle, as deployed), then the load driver.
+cargo leptos build --release
+cargo build --release --locked -p server --example load
 server=target/release/server
 load=target/release/examples/load
 work=$(mktemp -d)
@@ -63,8 +67,11 @@ drive me postgres
 stop_server
 
 python3 - "$results" "$out/results.md" "$seconds" "$users" <<'PY'
-import json, subprocess, sys, datetime, platform
+import gzip, json, subprocess, sys, datetime, platform
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+bundle = {name: open(f"target/site/pkg/gatehouse.{name}", "rb").read() for name in ("wasm", "js")}
+raw = sum(len(data) for data in bundle.values())
+zipped = sum(len(gzip.compress(data, 9)) for data in bundle.values())
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
 cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 lines = [
@@ -77,6 +84,11 @@ lines = [
 names = {"refresh": "refresh (rotation)", "me": "GET /api/user/"}
 for r in rows:
     lines.append(f"| {names.get(r['scenario'], r['scenario'])} | {r['label']} | {r['per_second']:.0f} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} |")
+lines += [
+    "",
+    f"Browser bundle (release, wasm-opt -Oz): wasm + JS {raw / 1024:.0f} KiB raw, "
+    f"{zipped / 1024:.1f} KiB gzip (budget 250 KiB gzip).",
+]
 table = "\n".join(lines)
 open(sys.argv[2], "w").write(table + "\n")
 print("\n" + table)

@@ -103,14 +103,44 @@ pub struct VerifyRequest {
 }
 
 /// Any error body: DRF's `{"detail", "code"}` or `{"field": ["message", ...]}`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(flatten)]
     pub fields: BTreeMap<String, Vec<String>>,
+}
+
+// Read by hand rather than with `#[serde(flatten)]`, whose buffering machinery would add tens
+// of kilobytes to the browser's wasm.
+impl<'de> Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBody;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("an error body: detail, code, or field messages")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorBody, A::Error> {
+                let mut body = ErrorBody::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "detail" => body.detail = map.next_value()?,
+                        "code" => body.code = map.next_value()?,
+                        _ => {
+                            let messages = map.next_value()?;
+                            body.fields.insert(key, messages);
+                        }
+                    }
+                }
+                Ok(body)
+            }
+        }
+
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 impl ErrorBody {
