@@ -123,7 +123,10 @@ impl<'de> Deserialize<'de> for ErrorBody {
                 formatter.write_str("an error body: detail, code, or field messages")
             }
 
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<ErrorBody, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ErrorBody, A::Error> {
                 let mut body = ErrorBody::default();
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
