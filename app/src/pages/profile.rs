@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use crate::api::{UpdateUserRequest, User};
 use crate::auth::use_auth;
 use crate::client::{self, ClientError};
-use crate::components::{Checks, Field, FormAlert, FormState, Protected};
+use crate::components::{Checks, FormAlert, FormState, NameFields, Protected};
 use crate::rules;
 
 #[component]
@@ -138,12 +138,7 @@ fn EditNames(user: RwSignal<Option<User>>) -> impl IntoView {
         <form class="section" on:submit=on_submit novalidate>
             <h2>"Your name"</h2>
             <FormAlert message=form.summary()/>
-            <div class="field-row">
-                <Field label="First name" name="first_name" autocomplete="given-name" value=first_name
-                    error=form.field("first_name")/>
-                <Field label="Last name" name="last_name" autocomplete="family-name" value=last_name
-                    error=form.field("last_name")/>
-            </div>
+            <NameFields first_name last_name form/>
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || form.busy.get()>
                     {move || if form.busy.get() { "Saving…" } else { "Save changes" }}

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use super::leave_if_signed_in;
 use crate::api::RegisterRequest;
 use crate::auth::use_auth;
-use crate::components::{Checks, Field, FormAlert, FormState};
+use crate::components::{Checks, Field, FormAlert, FormState, NameFields};
 use crate::{client, rules};
 
 #[component]
@@ -66,12 +66,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <FormAlert message=form.summary()/>
                 <Field label="Email" name="email" kind="email" autocomplete="email" value=email error=form.field("email")/>
                 <Field label="Username" name="username" autocomplete="username" value=username error=form.field("username")/>
-                <div class="field-row">
-                    <Field label="First name" name="first_name" autocomplete="given-name" value=first_name
-                        error=form.field("first_name")/>
-                    <Field label="Last name" name="last_name" autocomplete="family-name" value=last_name
-                        error=form.field("last_name")/>
-                </div>
+                <NameFields first_name last_name form/>
                 <Field label="Password" name="password" kind="password" autocomplete="new-password" value=password
                     error=form.field("password")/>
                 <Field label="Confirm password" name="password2" kind="password" autocomplete="new-password" value=password2

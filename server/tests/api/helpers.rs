@@ -337,16 +337,10 @@ impl TestApp {
 
     /// `DELETE /api/sessions/{id}/`, with `access` as the Bearer token when given.
     pub async fn delete_session(&self, id: &str, access: Option<&str>) -> reqwest::Response {
-        let mut request = self
+        let request = self
             .client
             .delete(self.url(&format!("/api/sessions/{id}/")));
-        if let Some(access) = access {
-            request = request.bearer_auth(access);
-        }
-        request
-            .send()
-            .await
-            .expect("the request should reach the server")
+        send_as(request, access).await
     }
 
     /// `POST /api/password/change/` with `access` as the Bearer token.
@@ -516,4 +510,16 @@ pub async fn sleep_until_unix(unix_seconds: i64) {
 /// compares whole seconds and refuses once `now - leeway > exp`.
 pub async fn sleep_past_expiry(exp: i64) {
     sleep_until_unix(exp + 2).await;
+}
+
+/// Sends `request`, with `Authorization: Bearer <access>` when given.
+pub async fn send_as(request: reqwest::RequestBuilder, access: Option<&str>) -> reqwest::Response {
+    let request = match access {
+        Some(access) => request.bearer_auth(access),
+        None => request,
+    };
+    request
+        .send()
+        .await
+        .expect("the request should reach the server")
 }

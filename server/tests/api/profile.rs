@@ -4,19 +4,12 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    PASSWORD, TestApp, answer, assert_field_errors, assert_unauthorized, spawn_app,
+    PASSWORD, TestApp, answer, assert_field_errors, assert_unauthorized, send_as, spawn_app,
 };
 
 impl TestApp {
     async fn patch_user(&self, access: Option<&str>, body: &Value) -> reqwest::Response {
-        let mut request = self.client.patch(self.url("/api/user/")).json(body);
-        if let Some(access) = access {
-            request = request.bearer_auth(access);
-        }
-        request
-            .send()
-            .await
-            .expect("the request should reach the server")
+        send_as(self.client.patch(self.url("/api/user/")).json(body), access).await
     }
 }
 
