@@ -12,7 +12,7 @@ mod users;
 use sqlx::{PgPool, SqlitePool};
 
 pub use connect::{StoreOptions, is_unavailable};
-pub use events::{EventRow, NewEvent};
+pub use events::NewEvent;
 pub use sessions::{NewSession, Rotation, SessionRow};
 pub use users::{NewUser, UserRow};
 
@@ -58,10 +58,5 @@ impl Store {
             Pool::Postgres(pool) => Some(pool),
             Pool::Sqlite(_) => None,
         }
-    }
-
-    /// Closes every connection.
-    pub async fn close(&self) {
-        on_pool!(self, |pool| pool.close().await)
     }
 }
