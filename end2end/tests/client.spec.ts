@@ -33,8 +33,11 @@ test("calls failing together after the access token expired share exactly one re
 
   await expect(tab.getByTestId("profile-email")).toHaveText(email);
   await expect(tab.getByRole("link", { name: "1 device" })).toBeVisible();
-  expect(refreshes.sent).toBe(1);
-  expect(refreshes.statuses).toEqual([200]);
+  // Counted as soon as both calls have succeeded: the next proactive refresh of the new
+  // 3 s token is due about two seconds later and is not part of this.
+  const [sent, statuses] = [refreshes.sent, [...refreshes.statuses]];
+  expect(sent).toBe(1);
+  expect(statuses).toEqual([200]);
   expect(answers.user.at(-1)).toBe(200);
   expect(answers.sessions.at(-1)).toBe(200);
 });
@@ -88,7 +91,8 @@ test("a session ended from another device lands on the sign-in page at its next 
   await phone.getByRole("button", { name: "End session" }).click();
   await expect(phone.locator(".session")).toHaveCount(1);
 
-  await laptop.getByRole("link", { name: "Sessions" }).click();
+  // Its next call (or its own background refresh, whichever comes first) is refused.
+  await laptop.goto("/sessions");
   await expect(laptop).toHaveURL(/\/login$/);
   expect(await storedTokens(laptop)).toEqual({ access: null, refresh: null });
 });
