@@ -25,19 +25,22 @@ test("calls failing together after the access token expired share exactly one re
   failOnPageErrors(tab);
   const refreshes = watchRefreshes(tab);
   const answers: Record<string, number[]> = { user: [], sessions: [] };
+  // The refreshes sent by the time both calls have succeeded: the next proactive refresh of
+  // the new 3 s token is due about two seconds later and is not part of this.
+  let refreshesWhenLoaded: number | undefined;
   tab.on("response", (response) => {
     if (response.url().endsWith("/api/user/")) answers.user.push(response.status());
     if (response.url().endsWith("/api/sessions/")) answers.sessions.push(response.status());
+    if (refreshesWhenLoaded === undefined && answers.user.includes(200) && answers.sessions.includes(200)) {
+      refreshesWhenLoaded = refreshes.sent;
+    }
   });
   await open(tab, "/");
 
   await expect(tab.getByTestId("profile-email")).toHaveText(email);
   await expect(tab.getByRole("link", { name: "1 device" })).toBeVisible();
-  // Counted as soon as both calls have succeeded: the next proactive refresh of the new
-  // 3 s token is due about two seconds later and is not part of this.
-  const [sent, statuses] = [refreshes.sent, [...refreshes.statuses]];
-  expect(sent).toBe(1);
-  expect(statuses).toEqual([200]);
+  expect(refreshesWhenLoaded).toBe(1);
+  expect(refreshes.statuses[0]).toBe(200);
   expect(answers.user.at(-1)).toBe(200);
   expect(answers.sessions.at(-1)).toBe(200);
 });
