@@ -1,6 +1,7 @@
 //! The signed-in user's profile: who they are, how many devices are signed in, and their
 //! names to edit.
 
+use leptos::either::Either;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,8 +49,8 @@ fn Profile() -> impl IntoView {
 
     let waiting = move || {
         move || match problem.get() {
-            Some(problem) => view! { <p class="alert" role="alert">{problem}</p> }.into_any(),
-            None => view! { <p class="muted">"Loading your account…"</p> }.into_any(),
+            Some(problem) => Either::Left(view! { <p class="alert" role="alert">{problem}</p> }),
+            None => Either::Right(view! { <p class="muted">"Loading your account…"</p> }),
         }
     };
     view! {
