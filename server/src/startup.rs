@@ -98,6 +98,7 @@ fn router(state: AppState, cors: Option<CorsLayer>) -> Router {
     let options = state.leptos_options.clone();
     let router = Router::new()
         .nest("/api", routes::router())
+        .merge(routes::health::router())
         .leptos_routes(&state, pages, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))

@@ -195,6 +195,8 @@ async fn an_outage_answers_503_keeps_verifying_access_tokens_and_recovers_by_its
     assert_unavailable_soon("sign-in", app.login("ada@example.com", PASSWORD)).await;
     assert_unavailable_soon("refresh", app.refresh(&tokens.refresh)).await;
     assert_unavailable_soon("the profile", app.get_user(&tokens.access)).await;
+    assert_unavailable_soon("the readiness probe", app.get("/readyz")).await;
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     // Checking an access token needs no database.
     let verified = app
         .post_json("/api/token/verify/", &json!({ "token": tokens.access }))
@@ -221,6 +223,7 @@ async fn an_outage_answers_503_keeps_verifying_access_tokens_and_recovers_by_its
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     answer(app.refresh(&tokens.refresh).await, StatusCode::OK).await;
+    answer(app.get("/readyz").await, StatusCode::OK).await;
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! without a trailing slash; the server trims one before routing, so both spellings work.
 
 mod auth;
+pub mod health;
 mod password;
 mod sessions;
 mod tokens;

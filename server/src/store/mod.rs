@@ -52,6 +52,14 @@ pub enum CreateUserError {
 }
 
 impl Store {
+    /// Whether the database answers (a round trip through the pool).
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        on_pool!(self, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
+            .await
+            .map(drop))
+    }
+
     /// The PostgreSQL pool, for what only PostgreSQL offers (LISTEN/NOTIFY).
     pub fn postgres(&self) -> Option<&PgPool> {
         match &self.pool {
