@@ -15,6 +15,7 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
 use tower_http::cors::CorsLayer;
 use tower_http::normalize_path::NormalizePath;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -96,12 +97,32 @@ impl Application {
 fn router(state: AppState, cors: Option<CorsLayer>) -> Router {
     let pages = generate_route_list(App);
     let options = state.leptos_options.clone();
+    // Token and account answers must never sit in a browser or proxy cache (RFC 9111 §5.2.2.5;
+    // OWASP REST Security Cheat Sheet).
+    let api = routes::router().layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
     let router = Router::new()
-        .nest("/api", routes::router())
+        .nest("/api", api)
         .merge(routes::health::router())
         .leptos_routes(&state, pages, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
+        // OWASP Secure Headers: no MIME sniffing, no framing (clickjacking), no full URLs
+        // leaking to other sites.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     match cors {

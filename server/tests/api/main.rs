@@ -6,6 +6,7 @@ mod commands;
 mod errors;
 mod expiry;
 mod forged;
+mod headers;
 mod health;
 mod helpers;
 mod instances;
