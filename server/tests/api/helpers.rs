@@ -523,3 +523,12 @@ pub async fn send_as(request: reqwest::RequestBuilder, access: Option<&str>) -> 
         .await
         .expect("the request should reach the server")
 }
+
+/// The keys of a JSON object answer, in order.
+pub fn keys(body: &Value) -> Vec<&str> {
+    body.as_object()
+        .expect("a JSON object")
+        .keys()
+        .map(String::as_str)
+        .collect()
+}

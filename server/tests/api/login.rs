@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, answer, assert_field_errors, spawn_app};
+use crate::helpers::{PASSWORD, answer, assert_field_errors, keys, spawn_app};
 
 const BAD_CREDENTIALS: &str = "No active account found with the given credentials";
 
@@ -52,14 +52,7 @@ async fn the_token_endpoint_answers_only_the_pair() {
         .await;
 
     let pair = answer(response, StatusCode::OK).await;
-    let keys: Vec<&str> = pair
-        .body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, ["access", "refresh"], "{}", pair.body);
+    assert_eq!(keys(&pair.body), ["access", "refresh"], "{}", pair.body);
     let access = pair.body["access"].as_str().unwrap();
     answer(app.get_user(access).await, StatusCode::OK).await;
 }

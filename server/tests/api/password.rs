@@ -4,20 +4,14 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestApp, answer, assert_unauthorized, spawn_app};
+use crate::helpers::{PASSWORD, TestApp, answer, assert_unauthorized, keys, spawn_app};
 
 const NEW_PASSWORD: &str = "battery staple horse";
 
 /// Asserts a 400 whose only field is `field`, with at least one message; returns the body.
 async fn assert_only_field_error(response: reqwest::Response, field: &str) -> Value {
     let refused = answer(response, StatusCode::BAD_REQUEST).await;
-    let fields: Vec<&String> = refused
-        .body
-        .as_object()
-        .expect("an object")
-        .keys()
-        .collect();
-    assert_eq!(fields, [field], "{}", refused.body);
+    assert_eq!(keys(&refused.body), [field], "{}", refused.body);
     let messages = refused.body[field].as_array().expect("a list of messages");
     assert!(
         !messages.is_empty() && messages.iter().all(Value::is_string),

@@ -8,20 +8,13 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{
-    PASSWORD, answer, assert_field_errors, assert_unauthorized, claim_i64, jwt_claims,
+    PASSWORD, answer, assert_field_errors, assert_unauthorized, claim_i64, jwt_claims, keys,
     sleep_past_expiry, sleep_until_unix, spawn_app, spawn_app_with,
 };
 
 async fn refreshed(response: reqwest::Response) -> TokenPair {
     let pair = answer(response, StatusCode::OK).await;
-    let keys: Vec<&str> = pair
-        .body
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, ["access", "refresh"], "{}", pair.body);
+    assert_eq!(keys(&pair.body), ["access", "refresh"], "{}", pair.body);
     serde_json::from_value(pair.body).expect("a token pair")
 }
 

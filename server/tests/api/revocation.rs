@@ -5,7 +5,9 @@ use app::api::TokenPair;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, TestApp, answer, assert_unauthorized, spawn_app, spawn_app_with};
+use crate::helpers::{
+    PASSWORD, TestApp, answer, assert_unauthorized, keys, spawn_app, spawn_app_with,
+};
 
 /// Three sessions of ada and one of bob.
 struct Sessions {
@@ -122,13 +124,7 @@ async fn an_unknown_logout_scope_is_400_on_scope_and_ends_nothing() {
     )
     .await;
 
-    let fields: Vec<&String> = refused
-        .body
-        .as_object()
-        .expect("an object")
-        .keys()
-        .collect();
-    assert_eq!(fields, ["scope"], "{}", refused.body);
+    assert_eq!(keys(&refused.body), ["scope"], "{}", refused.body);
     let messages = refused.body["scope"]
         .as_array()
         .expect("a list of messages");
