@@ -7,6 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::tokens::TokenError;
+
 /// Field name → messages, DRF's validation error body (`non_field_errors` for the whole form).
 pub type FieldErrors = BTreeMap<&'static str, Vec<String>>;
 
@@ -67,6 +69,16 @@ impl AuthFailure {
         match self {
             Self::NotAuthenticated | Self::BadCredentials => "Bearer",
             _ => "Bearer error=\"invalid_token\"",
+        }
+    }
+}
+
+/// How a refused token is reported.
+impl From<TokenError> for AuthFailure {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::Expired => Self::TokenExpired,
+            TokenError::WrongType | TokenError::Invalid => Self::TokenNotValid,
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, AuthFailure};
 use crate::state::AppState;
-use crate::tokens::{Claims, TokenError, TokenType};
+use crate::tokens::Claims;
 
 /// `Json<T>` whose rejections are DRF-shaped 400/413/415 answers instead of axum's plain text.
 pub struct AppJson<T>(pub T);
@@ -56,23 +56,7 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or(ApiError::Unauthorized(AuthFailure::NotAuthenticated))?;
-        let claims = state
-            .tokens
-            .verify(token, TokenType::Access)
-            .map_err(|error| ApiError::Unauthorized(token_failure(error)))?;
-        // An ended session's access tokens die with it, checked in memory (no database trip).
-        if state.revocations.contains(&claims.sid) {
-            return Err(ApiError::Unauthorized(AuthFailure::SessionRevoked));
-        }
-        Ok(Self(claims))
-    }
-}
-
-/// How a refused token is reported.
-pub fn token_failure(error: TokenError) -> AuthFailure {
-    match error {
-        TokenError::Expired => AuthFailure::TokenExpired,
-        TokenError::WrongType | TokenError::Invalid => AuthFailure::TokenNotValid,
+        crate::sessions::accept_access(state, token).map(Self)
     }
 }
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 use sqlx::PgPool;
 use sqlx::postgres::PgListener;
 
-use crate::clock;
 use crate::state::AppState;
+use crate::{sessions, upkeep};
 
 /// The channel the `sessions_notify_revoked` trigger notifies (see the PostgreSQL migration).
 const CHANNEL: &str = "gatehouse_session_revoked";
@@ -65,26 +65,15 @@ fn apply(state: &AppState, payload: &str) {
         .split_once(' ')
         .and_then(|(id, at)| Some((id, at.parse::<i64>().ok()?)))
     {
-        Some((id, revoked_at)) => state
-            .revocations
-            .insert(id, revoked_at + state.policy.access_window),
+        Some((id, revoked_at)) => sessions::remember_revoked(state, id, revoked_at),
         None => tracing::warn!(payload, "revocation feed: unreadable notification"),
     }
 }
 
+/// Reloads every revocation whose access tokens may still be alive (after a gap).
 async fn reload(state: &AppState) -> sqlx::Result<()> {
-    let since = clock::now() - state.policy.access_window;
-    let revoked = state
-        .store
-        .revoked_since(since)
+    upkeep::load_revocations(state)
         .await
-        .inspect_err(|error| {
-            tracing::warn!(%error, "revocation feed: reload failed, will retry");
-        })?;
-    for (id, revoked_at) in revoked {
-        state
-            .revocations
-            .insert(&id, revoked_at + state.policy.access_window);
-    }
-    Ok(())
+        .map(drop)
+        .inspect_err(|error| tracing::warn!(%error, "revocation feed: reload failed, will retry"))
 }

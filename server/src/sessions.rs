@@ -7,7 +7,7 @@ use app::api::TokenPair;
 
 use crate::clock;
 use crate::error::{ApiError, AuthFailure};
-use crate::extract::{ClientInfo, token_failure};
+use crate::extract::ClientInfo;
 use crate::state::AppState;
 use crate::store::{NewEvent, NewSession, Rotation, SessionRow, UserRow};
 use crate::tokens::{Claims, PairIds, Subject, TokenType, new_jti};
@@ -51,17 +51,14 @@ pub async fn start(
             ip: &client.ip,
         })
         .await?;
-    Ok(TokenPair {
-        access: pair.access,
-        refresh: pair.refresh,
-    })
+    Ok(pair.into())
 }
 
 fn verify_refresh(state: &AppState, refresh: &str) -> Result<Claims, ApiError> {
     state
         .tokens
         .verify(refresh, TokenType::Refresh)
-        .map_err(|error| ApiError::Unauthorized(token_failure(error)))
+        .map_err(|error| unauthorized(error.into()))
 }
 
 fn unauthorized(failure: AuthFailure) -> ApiError {
@@ -111,10 +108,7 @@ pub async fn rotate(
     };
     if let Some((_, expires_at)) = rotated {
         let pair = state.tokens.sign_pair(subject, ids, expires_at, now);
-        return Ok(TokenPair {
-            access: pair.access,
-            refresh: pair.refresh,
-        });
+        return Ok(pair.into());
     }
 
     // Not the live token: find out why.
@@ -135,16 +129,13 @@ pub async fn rotate(
         let pair = state
             .tokens
             .sign_pair(subject, ids, session.expires_at, session.rotated_at);
-        return Ok(TokenPair {
-            access: pair.access,
-            refresh: pair.refresh,
-        });
+        return Ok(pair.into());
     }
     tracing::warn!(session = %claims.sid, user = claims.user_id, ip = %client.ip, "refresh token reused: session revoked");
     revoke(
         state,
         claims.user_id,
-        std::slice::from_ref(&claims.sid),
+        &claims.sid,
         "token_reused",
         &client.ip,
     )
@@ -163,7 +154,7 @@ pub async fn logout(
     let session = live_session_of(state, &claims).await?;
     let (keep, reason) = match scope {
         LogoutScope::Current => {
-            return revoke(state, session.user_id, &[session.id], "logout", &client.ip).await;
+            return revoke(state, session.user_id, &session.id, "logout", &client.ip).await;
         }
         LogoutScope::Others => (Some(session.id.as_str()), "logout_others"),
         LogoutScope::All => (None, "logout_all"),
@@ -179,11 +170,14 @@ pub async fn end_user_sessions(
     reason: &str,
     ip: &str,
 ) -> Result<(), ApiError> {
+    let now = clock::now();
     let ended = state
         .store
-        .revoke_user_sessions(user_id, keep, reason, clock::now())
+        .revoke_user_sessions(user_id, keep, reason, now)
         .await?;
-    remember_revoked(state, &ended, clock::now());
+    for id in &ended {
+        remember_revoked(state, id, now);
+    }
     record(
         state,
         reason,
@@ -195,32 +189,49 @@ pub async fn end_user_sessions(
     .await
 }
 
-/// Ends the sessions `ids` of `user_id` and records why. Their refresh tokens stop at once
-/// (the row is revoked) and so do their access tokens (the in-memory revocation set).
+/// Ends session `id` of `user_id` and records why. Its refresh token stops at once (the row
+/// is revoked) and so do its access tokens (the in-memory revocation set).
 pub async fn revoke(
     state: &AppState,
     user_id: i64,
-    ids: &[String],
+    id: &str,
     reason: &str,
     ip: &str,
 ) -> Result<(), ApiError> {
     let now = clock::now();
-    for id in ids {
-        if state.store.revoke_session(id, reason, now).await? {
-            record(state, reason, user_id, Some(id), ip, "").await?;
-        }
+    if state.store.revoke_session(id, reason, now).await? {
+        record(state, reason, user_id, Some(id), ip, "").await?;
     }
-    remember_revoked(state, ids, now);
+    remember_revoked(state, id, now);
     Ok(())
 }
 
-/// Refuses the access tokens of sessions ended at `now` until they have all expired.
-pub fn remember_revoked(state: &AppState, ids: &[String], now: i64) {
-    for id in ids {
-        state
-            .revocations
-            .insert(id, now + state.policy.access_window);
+/// Refuses the access tokens of session `id`, revoked at `revoked_at`, until they have all
+/// expired. Every way this instance learns of a revocation ends here: its own, the start-up
+/// load, the SQLite poll and the PostgreSQL feed.
+pub fn remember_revoked(state: &AppState, id: &str, revoked_at: i64) {
+    state
+        .revocations
+        .insert(id, revoked_at + state.policy.access_window);
+}
+
+/// An access token is refused once its session has been revoked, checked in memory (no
+/// database trip per request).
+fn refuse_if_revoked(state: &AppState, claims: &Claims) -> Result<(), ApiError> {
+    match state.revocations.contains(&claims.sid) {
+        true => Err(unauthorized(AuthFailure::SessionRevoked)),
+        false => Ok(()),
     }
+}
+
+/// The claims of `token` if it is a valid access token of an unrevoked session.
+pub fn accept_access(state: &AppState, token: &str) -> Result<Claims, ApiError> {
+    let claims = state
+        .tokens
+        .verify(token, TokenType::Access)
+        .map_err(|error| unauthorized(error.into()))?;
+    refuse_if_revoked(state, &claims)?;
+    Ok(claims)
 }
 
 async fn record(
@@ -256,14 +267,11 @@ pub async fn verify(state: &AppState, token: &str) -> Result<(), ApiError> {
     let claims = state
         .tokens
         .verify_any(token)
-        .map_err(|error| unauthorized(token_failure(error)))?;
-    if claims.token_type == TokenType::Access {
-        return match state.revocations.contains(&claims.sid) {
-            true => Err(unauthorized(AuthFailure::SessionRevoked)),
-            false => Ok(()),
-        };
+        .map_err(|error| unauthorized(error.into()))?;
+    match claims.token_type {
+        TokenType::Access => refuse_if_revoked(state, &claims),
+        TokenType::Refresh => live_session_of(state, &claims).await.map(drop),
     }
-    live_session_of(state, &claims).await.map(drop)
 }
 
 /// The session whose live refresh token `claims` belong to, or why there is none.

@@ -55,6 +55,15 @@ pub struct IssuedPair {
     pub refresh_jti: String,
 }
 
+impl From<IssuedPair> for app::api::TokenPair {
+    fn from(pair: IssuedPair) -> Self {
+        Self {
+            access: pair.access,
+            refresh: pair.refresh,
+        }
+    }
+}
+
 /// The `jti`s of a pair.
 #[derive(Debug, Clone)]
 pub struct PairIds {

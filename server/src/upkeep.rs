@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::state::{AppState, SessionPolicy};
 use crate::store::Store;
-use crate::{clock, revocation_feed};
+use crate::{clock, revocation_feed, sessions};
 
 /// How often revocations made elsewhere are picked up: the bound on how long another
 /// process's revocation takes to reach this one.
@@ -37,9 +37,7 @@ pub async fn load_revocations(state: &AppState) -> sqlx::Result<i64> {
 
 async fn sync_since(state: &AppState, since: i64) -> sqlx::Result<()> {
     for (id, revoked_at) in state.store.revoked_since(since).await? {
-        state
-            .revocations
-            .insert(&id, revoked_at + state.policy.access_window);
+        sessions::remember_revoked(state, &id, revoked_at);
     }
     Ok(())
 }

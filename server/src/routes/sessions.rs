@@ -56,7 +56,7 @@ async fn end(
             sessions::revoke(
                 &state,
                 claims.user_id,
-                &[session.id],
+                &session.id,
                 "session_revoked",
                 &client.ip,
             )
