@@ -6,6 +6,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 
 use crate::api::ErrorBody;
+use crate::auth::{Auth, use_auth};
 use crate::client::ClientError;
 
 /// Field errors found before sending, in the server's shape.
@@ -62,6 +63,7 @@ pub fn focus_first_error() {
 pub struct FormState {
     pub errors: RwSignal<ErrorBody>,
     pub busy: RwSignal<bool>,
+    auth: Auth,
 }
 
 impl FormState {
@@ -69,6 +71,7 @@ impl FormState {
         Self {
             errors: RwSignal::new(ErrorBody::default()),
             busy: RwSignal::new(false),
+            auth: use_auth(),
         }
     }
 
@@ -83,13 +86,13 @@ impl FormState {
     }
 
     /// Submits once at a time: `checks` first (nothing is sent if they fail), then `call`,
-    /// whose result goes to `done` or, as errors, to the fields.
+    /// whose result goes to `done` or, as errors, to the fields. A session that ended meanwhile
+    /// signs the tab out (the protected page then leaves for the sign-in page).
     pub fn submit<T: 'static, Pending>(
         self,
         checks: Checks,
         call: impl FnOnce() -> Pending,
         done: impl FnOnce(T) + 'static,
-        failed: impl FnOnce(&ClientError) + 'static,
     ) where
         Pending: Future<Output = Result<T, ClientError>> + 'static,
     {
@@ -108,7 +111,9 @@ impl FormState {
             match pending.await {
                 Ok(value) => done(value),
                 Err(error) => {
-                    failed(&error);
+                    if error == ClientError::SignedOut {
+                        self.auth.ended();
+                    }
                     self.errors.set(error.into_body());
                     focus_first_error();
                 }

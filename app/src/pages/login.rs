@@ -35,7 +35,6 @@ pub fn LoginPage() -> impl IntoView {
             checks,
             move || async move { client::login(&request).await },
             move |_| auth.set(true),
-            |_| {},
         );
     };
 

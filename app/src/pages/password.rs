@@ -5,8 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::PasswordChangeRequest;
-use crate::auth::use_auth;
-use crate::client::{self, ClientError};
+use crate::client;
 use crate::components::{Checks, Field, FormAlert, FormState, Protected};
 use crate::rules;
 
@@ -31,7 +30,6 @@ fn PasswordForm() -> impl IntoView {
     let new2 = RwSignal::new(String::new());
     let form = FormState::new();
     let changed = RwSignal::new(false);
-    let auth = use_auth();
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -62,11 +60,6 @@ fn PasswordForm() -> impl IntoView {
                     field.set(String::new());
                 }
                 changed.set(true);
-            },
-            move |error| {
-                if *error == ClientError::SignedOut {
-                    auth.ended();
-                }
             },
         );
     };

@@ -104,7 +104,6 @@ fn EditNames(user: RwSignal<Option<User>>) -> impl IntoView {
     let last_name = RwSignal::new(current.last_name);
     let form = FormState::new();
     let saved = RwSignal::new(false);
-    let auth = use_auth();
 
     let on_submit = move |event: SubmitEvent| {
         event.prevent_default();
@@ -126,11 +125,6 @@ fn EditNames(user: RwSignal<Option<User>>) -> impl IntoView {
             move |updated| {
                 user.set(Some(updated));
                 saved.set(true);
-            },
-            move |error| {
-                if *error == ClientError::SignedOut {
-                    auth.ended();
-                }
             },
         );
     };

@@ -53,7 +53,6 @@ pub fn RegisterPage() -> impl IntoView {
             checks,
             move || async move { client::register(&request).await },
             move |_| auth.set(true),
-            |_| {},
         );
     };
 
