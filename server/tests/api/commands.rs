@@ -45,6 +45,21 @@ struct Finished {
     stderr: String,
 }
 
+/// Runs `server <subcommand>` and asserts it succeeded and printed `expected` (the count).
+async fn run_server_ok(subcommand: &str, database_url: &str, expected: &str) {
+    let finished = run_server(subcommand, database_url).await;
+    assert!(
+        finished.success,
+        "{subcommand} failed:\n{}\n{}",
+        finished.stdout, finished.stderr
+    );
+    assert!(
+        finished.stdout.contains(expected),
+        "stdout does not give the count:\n{}",
+        finished.stdout
+    );
+}
+
 /// Runs `server <subcommand>` on `database_url` in development, with no other server variable
 /// from the test's environment. Polls without blocking, so the test's server keeps serving.
 async fn run_server(subcommand: &str, database_url: &str) -> Finished {
@@ -136,18 +151,7 @@ async fn revoke_all_ends_every_session_and_the_running_server_follows_within_sec
         answer(app.get_user(&session.access).await, StatusCode::OK).await;
     }
 
-    let finished = run_server("revoke-all", &app.database_url).await;
-
-    assert!(
-        finished.success,
-        "revoke-all failed:\n{}\n{}",
-        finished.stdout, finished.stderr
-    );
-    assert!(
-        finished.stdout.contains("Revoked 3 sessions"),
-        "stdout does not give the count:\n{}",
-        finished.stdout
-    );
+    run_server_ok("revoke-all", &app.database_url, "Revoked 3 sessions").await;
     // Refresh tokens are checked against the database: refused at once.
     for session in [&first, &second, &bob] {
         assert_unauthorized(app.refresh(&session.refresh).await, "session_revoked").await;
@@ -187,18 +191,12 @@ async fn flush_expired_deletes_only_sessions_past_their_end() {
         .tokens;
     sleep_until_unix(claim_i64(&expired.refresh, "exp")).await;
 
-    let finished = run_server("flush-expired", &long_lived.database_url).await;
-
-    assert!(
-        finished.success,
-        "flush-expired failed:\n{}\n{}",
-        finished.stdout, finished.stderr
-    );
-    assert!(
-        finished.stdout.contains("Deleted 1 expired sessions"),
-        "stdout does not give the count:\n{}",
-        finished.stdout
-    );
+    run_server_ok(
+        "flush-expired",
+        &long_lived.database_url,
+        "Deleted 1 expired sessions",
+    )
+    .await;
     let remaining: Vec<String> = sqlx::query_scalar("SELECT id FROM sessions")
         .fetch_all(&long_lived.database().await)
         .await
