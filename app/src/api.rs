@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// `GET /api/user/` and the `user` of sign-in answers (seed 004).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: i64,
     pub email: String,
@@ -18,6 +19,7 @@ pub struct User {
 
 /// An access and a refresh token (simplejwt's `TokenObtainPair` answer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenPair {
     pub access: String,
     pub refresh: String,
@@ -25,6 +27,7 @@ pub struct TokenPair {
 
 /// Registration and sign-in answer: `{user, tokens}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuthResponse {
     pub user: User,
     pub tokens: TokenPair,
@@ -33,6 +36,7 @@ pub struct AuthResponse {
 /// `POST /api/register/`. Every field is optional here so a missing one is a field error
 /// ("This field is required."), not a parse failure.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     pub email: Option<String>,
     pub username: Option<String>,
@@ -44,6 +48,7 @@ pub struct RegisterRequest {
 
 /// `POST /api/login/`, `/api/auth/login/`, `/api/token/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub email: Option<String>,
     pub password: Option<String>,
@@ -51,12 +56,14 @@ pub struct LoginRequest {
 
 /// `POST /api/token/refresh/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
     pub refresh: Option<String>,
 }
 
 /// `POST /api/logout/`: `scope` is `current` (the default), `others` or `all`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogoutRequest {
     pub refresh: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,6 +72,7 @@ pub struct LogoutRequest {
 
 /// One entry of `GET /api/sessions/`: where the user is signed in. Never a token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub id: String,
     /// RFC 3339, UTC.
@@ -81,6 +89,7 @@ pub struct SessionInfo {
 
 /// `PATCH /api/user/`: the fields present change, the others stay.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UpdateUserRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
@@ -90,6 +99,7 @@ pub struct UpdateUserRequest {
 
 /// `POST /api/password/change/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordChangeRequest {
     pub current_password: Option<String>,
     pub new_password: Option<String>,
@@ -98,6 +108,7 @@ pub struct PasswordChangeRequest {
 
 /// `POST /api/token/verify/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VerifyRequest {
     pub token: Option<String>,
 }

@@ -68,10 +68,17 @@ pub fn person_name(raw: &str) -> Result<String, String> {
 
 /// A new password: 8–128 characters, not only digits. Checked as typed, never trimmed.
 pub fn password(raw: &str) -> Result<(), String> {
+    password_of_at_least(raw, PASSWORD_MIN_CHARS)
+}
+
+/// A new password of `min_chars` (the server's configured minimum, never below 8) to 128
+/// characters, not only digits. Never truncated: a longer one is refused, not cut.
+pub fn password_of_at_least(raw: &str, min_chars: usize) -> Result<(), String> {
+    let min_chars = min_chars.max(PASSWORD_MIN_CHARS);
     let chars = raw.chars().count();
-    if chars < PASSWORD_MIN_CHARS {
+    if chars < min_chars {
         Err(format!(
-            "This password is too short. It must contain at least {PASSWORD_MIN_CHARS} characters."
+            "This password is too short. It must contain at least {min_chars} characters."
         ))
     } else if chars > PASSWORD_MAX_CHARS {
         Err(format!(

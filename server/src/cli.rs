@@ -14,7 +14,7 @@ pub struct Cli {
     pub config: Config,
 }
 
-#[derive(Debug, Clone, Copy, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Serve the API and the web UI (the default).
     Serve,
@@ -27,4 +27,13 @@ pub enum Command {
     RevokeAll,
     /// Delete expired and idle sessions now (the server also does it every 10 minutes).
     FlushExpired,
+    /// Print a user's recent audit events (sign-ins, refreshes, revocations, ...), newest first.
+    Audit {
+        /// The user's email address.
+        #[arg(long)]
+        user: String,
+        /// How many events to print.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
 }

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use secrecy::SecretString;
 
+use crate::forwarded::TrustedProxies;
 use crate::lifetime;
 use crate::store::StoreOptions;
+use crate::throttle::Rate;
 
 /// Which rules apply: production refuses weak secrets and development conveniences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -16,6 +18,15 @@ pub enum AppEnv {
     Development,
     #[value(alias = "prod")]
     Production,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
 }
 
 /// Everything the server reads at start. Each option is also an environment variable; a `.env`
@@ -104,6 +115,38 @@ pub struct Config {
     /// e.g. https://app.example.com). Empty: same-origin only.
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
+
+    /// Rate limits on sign-in, registration, refresh and password change (true/false).
+    /// Switch them off only for load tests.
+    #[arg(long, env = "RATE_LIMIT_ENABLED", default_value = "true", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub rate_limit_enabled: bool,
+
+    /// Requests one client address may make to each limited endpoint: N/s, N/min or N/h.
+    #[arg(long, env = "RATE_LIMIT_PER_IP", default_value = "30/min", value_parser = Rate::parse)]
+    pub rate_limit_per_ip: Rate,
+
+    /// Attempts on one account (the email signed in or registered, or the token's user) at
+    /// each limited endpoint, from any address: N/s, N/min or N/h.
+    #[arg(long, env = "RATE_LIMIT_PER_ACCOUNT", default_value = "10/min", value_parser = Rate::parse)]
+    pub rate_limit_per_account: Rate,
+
+    /// Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
+    /// networks, e.g. 10.0.0.0/8). Empty: the connection's address is the client's.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse)]
+    pub trusted_proxies: TrustedProxies,
+
+    /// Shortest password accepted, in characters (8 to 128).
+    #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 8, value_parser = clap::value_parser!(u16).range(8..=128))]
+    pub password_min_length: u16,
+
+    /// Bearer token that GET /metrics requires. Unset: /metrics is open (keep it off the
+    /// public network then).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = parse_secret)]
+    pub metrics_token: Option<SecretString>,
+
+    /// Log format: text or json.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
 
     /// Address and port the server listens on.
     #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]

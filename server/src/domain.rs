@@ -4,6 +4,8 @@
 use app::rules;
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::password_policy::{Attributes, PasswordPolicy};
+
 /// An email address, trimmed and lower-cased so one mailbox is one account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Email(String);
@@ -50,8 +52,19 @@ impl PersonName {
 pub struct Password(SecretString);
 
 impl Password {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        rules::password(raw).map(|()| Self(SecretString::from(raw.to_owned())))
+    /// A password `policy` accepts for the account `attributes` describe, or every reason
+    /// it does not.
+    pub fn parse(
+        raw: &str,
+        policy: &PasswordPolicy,
+        attributes: &Attributes<'_>,
+    ) -> Result<Self, Vec<String>> {
+        let problems = policy.check(raw, attributes);
+        if problems.is_empty() {
+            Ok(Self(SecretString::from(raw.to_owned())))
+        } else {
+            Err(problems)
+        }
     }
 
     pub fn expose(&self) -> &str {
@@ -71,10 +84,19 @@ mod tests {
         );
         assert_eq!(Username::parse(" ada ").unwrap().as_str(), "ada");
         assert_eq!(PersonName::parse(None).unwrap().as_str(), "");
+        let policy = PasswordPolicy { min_chars: 8 };
+        let attributes = Attributes {
+            email: "ada@example.com",
+            username: "ada",
+            first_name: "",
+            last_name: "",
+        };
         assert_eq!(
-            Password::parse(" spaced out ").unwrap().expose(),
+            Password::parse(" spaced out ", &policy, &attributes)
+                .unwrap()
+                .expose(),
             " spaced out "
         );
-        assert!(Password::parse("1234567890").is_err());
+        assert!(Password::parse("1234567890", &policy, &attributes).is_err());
     }
 }

@@ -36,7 +36,7 @@ pub enum AuthFailure {
 }
 
 impl AuthFailure {
-    fn code(self) -> &'static str {
+    pub fn code(self) -> &'static str {
         match self {
             Self::NotAuthenticated => "not_authenticated",
             Self::BadCredentials => "authentication_failed",
@@ -107,6 +107,12 @@ pub enum ApiError {
     /// 415: the body is not JSON.
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// 429 with `Retry-After`: a rate limit is spent (DRF's throttling answer).
+    #[error("throttled for {retry_after_secs} s")]
+    Throttled { retry_after_secs: u64 },
+    /// 431: the `Authorization` header is over its limit.
+    #[error("request header too large")]
+    HeaderTooLarge,
     /// 503 with `Retry-After`: the database cannot be reached right now.
     #[error("service unavailable")]
     Unavailable,
@@ -164,6 +170,24 @@ impl IntoResponse for ApiError {
             Self::UnsupportedMediaType => detail(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "Unsupported media type in request: send application/json.",
+            ),
+            Self::Throttled { retry_after_secs } => {
+                let body = json!({
+                    "detail": format!(
+                        "Request was throttled. Expected available in {retry_after_secs} seconds."
+                    ),
+                    "code": "throttled",
+                });
+                let mut response =
+                    (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+                response
+            }
+            Self::HeaderTooLarge => detail(
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "The Authorization header is too large.",
             ),
             Self::Unavailable => {
                 let body = json!({

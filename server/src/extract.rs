@@ -1,7 +1,7 @@
 //! Request extractors that answer in the API's own error shape: JSON bodies, the signed-in
 //! user (Bearer access token), and the client's user agent and address.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
@@ -60,16 +60,23 @@ impl FromRequestParts<AppState> for AuthUser {
     }
 }
 
-/// Who is signing in, as shown later on the sessions list: never used for a decision.
+/// Who is asking: the user agent (shown on the sessions list) and the client's address
+/// (behind `TRUSTED_PROXIES`, from `X-Forwarded-For`), which keys the rate limits and the
+/// audit trail.
 pub struct ClientInfo {
     pub user_agent: String,
+    pub address: IpAddr,
+    /// `address` as text, as stored.
     pub ip: String,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
+impl FromRequestParts<AppState> for ClientInfo {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let user_agent = parts
             .headers
             .get(header::USER_AGENT)
@@ -78,11 +85,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientInfo {
             .chars()
             .take(256)
             .collect();
-        let ip = parts
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(address)| address.ip().to_string())
-            .unwrap_or_default();
-        Ok(Self { user_agent, ip })
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(address)| {
+                address.ip()
+            });
+        let address = state.trusted_proxies.client_address(peer, &parts.headers);
+        Ok(Self {
+            user_agent,
+            address,
+            ip: address.to_string(),
+        })
     }
 }

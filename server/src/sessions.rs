@@ -5,11 +5,12 @@
 
 use app::api::TokenPair;
 
+use crate::audit::{Event, EventKind, Outcome};
 use crate::clock;
 use crate::error::{ApiError, AuthFailure};
 use crate::extract::ClientInfo;
 use crate::state::AppState;
-use crate::store::{NewEvent, NewSession, Rotation, SessionRow, UserRow};
+use crate::store::{NewSession, Rotation, SessionRow, UserRow};
 use crate::tokens::{Claims, PairIds, Subject, TokenType, new_jti};
 
 /// Which sessions a logout ends.
@@ -23,11 +24,13 @@ pub enum LogoutScope {
     All,
 }
 
-/// Starts a session for `user` and returns its first token pair.
+/// Starts a session for `user` (signed in or just registered, as `kind` says) and returns its
+/// first token pair.
 pub async fn start(
     state: &AppState,
     user: &UserRow,
     client: &ClientInfo,
+    kind: EventKind,
 ) -> Result<TokenPair, ApiError> {
     let now = clock::now();
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -51,10 +54,21 @@ pub async fn start(
             ip: &client.ip,
         })
         .await?;
+    let event = Event {
+        kind,
+        outcome: Outcome::Success,
+        user_id: Some(user.id),
+        session_id: Some(&session_id),
+        ip: &client.ip,
+        detail: "",
+    };
+    state.audit.record(event).await;
     Ok(pair.into())
 }
 
-fn verify_refresh(state: &AppState, refresh: &str) -> Result<Claims, ApiError> {
+/// The claims of a refresh token with a valid signature and lifetime; whether it may still be
+/// used is `rotate`'s and `logout`'s question.
+pub fn verify_refresh(state: &AppState, refresh: &str) -> Result<Claims, ApiError> {
     state
         .tokens
         .verify(refresh, TokenType::Refresh)
@@ -76,15 +90,41 @@ fn ended(state: &AppState, session: &SessionRow, now: i64) -> Option<AuthFailure
     }
 }
 
-/// Rotates `refresh`: consumed atomically, replaced by a new pair that expires no later than
-/// the session. The token just replaced, within the grace, gets that same new pair again; any
-/// other used token is reuse, and the whole session ends.
+/// Rotates the refresh token `claims` came from: consumed atomically, replaced by a new pair
+/// that expires no later than the session. The token just replaced, within the grace, gets
+/// that same new pair again; any other used token is reuse, and the whole session ends.
 pub async fn rotate(
     state: &AppState,
-    refresh: &str,
+    claims: &Claims,
     client: &ClientInfo,
 ) -> Result<TokenPair, ApiError> {
-    let claims = verify_refresh(state, refresh)?;
+    let outcome = try_rotate(state, claims, client).await;
+    let (outcome_kind, detail) = match &outcome {
+        Ok((_, detail)) => (Outcome::Success, *detail),
+        Err(ApiError::Unauthorized(AuthFailure::TokenReused)) => {
+            return outcome.map(|(pair, _)| pair);
+        }
+        Err(ApiError::Unauthorized(failure)) => (Outcome::Failure, failure.code()),
+        Err(_) => return outcome.map(|(pair, _)| pair),
+    };
+    let event = Event {
+        kind: EventKind::Refresh,
+        outcome: outcome_kind,
+        user_id: Some(claims.user_id),
+        session_id: Some(&claims.sid),
+        ip: &client.ip,
+        detail,
+    };
+    state.audit.record(event).await;
+    outcome.map(|(pair, _)| pair)
+}
+
+/// `rotate` without the audit: the new pair and how it was obtained.
+async fn try_rotate(
+    state: &AppState,
+    claims: &Claims,
+    client: &ClientInfo,
+) -> Result<(TokenPair, &'static str), ApiError> {
     let now = clock::now();
     let ids = PairIds {
         access_jti: new_jti(),
@@ -108,7 +148,7 @@ pub async fn rotate(
     };
     if let Some((_, expires_at)) = rotated {
         let pair = state.tokens.sign_pair(subject, ids, expires_at, now);
-        return Ok(pair.into());
+        return Ok((pair.into(), ""));
     }
 
     // Not the live token: find out why.
@@ -129,14 +169,14 @@ pub async fn rotate(
         let pair = state
             .tokens
             .sign_pair(subject, ids, session.expires_at, session.rotated_at);
-        return Ok(pair.into());
+        return Ok((pair.into(), "grace"));
     }
     tracing::warn!(session = %claims.sid, user = claims.user_id, ip = %client.ip, "refresh token reused: session revoked");
     revoke(
         state,
         claims.user_id,
         &claims.sid,
-        "token_reused",
+        EventKind::TokenReused,
         &client.ip,
     )
     .await?;
@@ -154,10 +194,17 @@ pub async fn logout(
     let session = live_session_of(state, &claims).await?;
     let (keep, reason) = match scope {
         LogoutScope::Current => {
-            return revoke(state, session.user_id, &session.id, "logout", &client.ip).await;
+            return revoke(
+                state,
+                session.user_id,
+                &session.id,
+                EventKind::Logout,
+                &client.ip,
+            )
+            .await;
         }
-        LogoutScope::Others => (Some(session.id.as_str()), "logout_others"),
-        LogoutScope::All => (None, "logout_all"),
+        LogoutScope::Others => (Some(session.id.as_str()), EventKind::LogoutOthers),
+        LogoutScope::All => (None, EventKind::LogoutAll),
     };
     end_user_sessions(state, session.user_id, keep, reason, &client.ip).await
 }
@@ -167,26 +214,46 @@ pub async fn end_user_sessions(
     state: &AppState,
     user_id: i64,
     keep: Option<&str>,
-    reason: &str,
+    reason: EventKind,
     ip: &str,
 ) -> Result<(), ApiError> {
     let now = clock::now();
     let ended = state
         .store
-        .revoke_user_sessions(user_id, keep, reason, now)
+        .revoke_user_sessions(user_id, keep, reason.as_str(), now)
         .await?;
     for id in &ended {
         remember_revoked(state, id, now);
     }
-    record(
-        state,
-        reason,
-        user_id,
-        None,
+    let detail = format!("{} sessions", ended.len());
+    state
+        .audit
+        .record(revocation(reason, user_id, None, ip, &detail))
+        .await;
+    Ok(())
+}
+
+/// The audit event of a revocation: a reuse detection is a failed refresh, every other
+/// revocation did what it was asked.
+fn revocation<'a>(
+    reason: EventKind,
+    user_id: i64,
+    session_id: Option<&'a str>,
+    ip: &'a str,
+    detail: &'a str,
+) -> Event<'a> {
+    let outcome = match reason {
+        EventKind::TokenReused => Outcome::Failure,
+        _ => Outcome::Success,
+    };
+    Event {
+        kind: reason,
+        outcome,
+        user_id: Some(user_id),
+        session_id,
         ip,
-        &format!("{} sessions", ended.len()),
-    )
-    .await
+        detail,
+    }
 }
 
 /// Ends session `id` of `user_id` and records why. Its refresh token stops at once (the row
@@ -195,12 +262,15 @@ pub async fn revoke(
     state: &AppState,
     user_id: i64,
     id: &str,
-    reason: &str,
+    reason: EventKind,
     ip: &str,
 ) -> Result<(), ApiError> {
     let now = clock::now();
-    if state.store.revoke_session(id, reason, now).await? {
-        record(state, reason, user_id, Some(id), ip, "").await?;
+    if state.store.revoke_session(id, reason.as_str(), now).await? {
+        state
+            .audit
+            .record(revocation(reason, user_id, Some(id), ip, ""))
+            .await;
     }
     remember_revoked(state, id, now);
     Ok(())
@@ -232,33 +302,6 @@ pub fn accept_access(state: &AppState, token: &str) -> Result<Claims, ApiError> 
         .map_err(|error| unauthorized(error.into()))?;
     refuse_if_revoked(state, &claims)?;
     Ok(claims)
-}
-
-async fn record(
-    state: &AppState,
-    kind: &str,
-    user_id: i64,
-    session_id: Option<&str>,
-    ip: &str,
-    detail: &str,
-) -> Result<(), ApiError> {
-    tracing::info!(
-        event = kind,
-        user = user_id,
-        session = session_id,
-        ip,
-        detail,
-        "auth event"
-    );
-    let event = NewEvent {
-        at: clock::now(),
-        kind,
-        user_id: Some(user_id),
-        session_id,
-        ip,
-        detail,
-    };
-    Ok(state.store.record_event(event).await?)
 }
 
 /// simplejwt's verify: a valid signature and lifetime and an unrevoked session, checked as

@@ -6,33 +6,38 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use app::{App, shell};
-use axum::Router;
-use axum::ServiceExt;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Router, ServiceExt, middleware};
 use leptos::config::get_configuration;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::CorsLayer;
 use tower_http::normalize_path::NormalizePath;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Config;
+use crate::audit::Audit;
+use crate::config::{AppEnv, Config};
+use crate::error::ApiError;
+use crate::limits::{self, MAX_JSON_BODY_BYTES};
+use crate::metrics::{self, Metrics};
 use crate::password::PasswordHasher;
+use crate::password_policy::PasswordPolicy;
+use crate::security_headers::{self, SecurityHeaders};
 use crate::state::{AppState, SessionPolicy};
 use crate::store::Store;
+use crate::throttle::Throttle;
 use crate::tokens::TokenService;
 use crate::{routes, secret, upkeep};
-
-/// JSON bodies above this answer 413: no endpoint needs more (OWASP REST Security: limit
-/// request sizes).
-pub const MAX_JSON_BODY_BYTES: usize = 16 * 1024;
 
 /// A bound, ready-to-run server.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    audit: Audit,
 }
 
 impl Application {
@@ -55,12 +60,29 @@ impl Application {
             .leptos_options;
         leptos_options.site_addr = listener.local_addr()?;
         let hashing_threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let metrics = Arc::new(Metrics::default());
         let state = AppState {
+            audit: Audit::spawn(store.clone(), metrics.clone()),
             store,
             tokens: Arc::new(tokens),
             hasher: PasswordHasher::new(hashing_threads),
             revocations: Arc::default(),
             policy: SessionPolicy::from_config(&config),
+            password_policy: PasswordPolicy {
+                min_chars: usize::from(config.password_min_length),
+            },
+            throttle: Arc::new(Throttle::new(
+                config.rate_limit_enabled,
+                config.rate_limit_per_ip,
+                config.rate_limit_per_account,
+                metrics.clone(),
+            )),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+            metrics,
+            metrics_token: config.metrics_token.clone(),
+            security_headers: Arc::new(SecurityHeaders {
+                production: config.app_env == AppEnv::Production,
+            }),
             leptos_options,
         };
         let sync_from = upkeep::load_revocations(&state)
@@ -69,6 +91,7 @@ impl Application {
         upkeep::spawn(state.clone(), sync_from);
         Ok(Self {
             listener,
+            audit: state.audit.clone(),
             router: router(state, cors),
         })
     }
@@ -90,38 +113,45 @@ impl Application {
             ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(service);
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await?;
+        // The audit rows of the last requests are stored before the process ends.
+        self.audit.flush().await;
+        Ok(())
     }
 }
 
 fn router(state: AppState, cors: Option<CorsLayer>) -> Router {
     let pages = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let (api, _) = routes::router();
     // Token and account answers must never sit in a browser or proxy cache (RFC 9111 §5.2.2.5;
     // OWASP REST Security Cheat Sheet).
-    let api = routes::router().layer(SetResponseHeaderLayer::overriding(
+    let api = api.layer(SetResponseHeaderLayer::overriding(
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
     ));
+    let (operations, _) = routes::health::router().split_for_parts();
+    let page_context = security_headers::page_context(&state);
     let router = Router::new()
         .nest("/api", api)
-        .merge(routes::health::router())
-        .leptos_routes(&state, pages, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .merge(operations)
+        .leptos_routes_with_context(&state, pages, page_context.clone(), move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(page_context, shell))
         .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
-        // OWASP Secure Headers: no MIME sniffing, no framing (clickjacking), no full URLs
-        // leaking to other sites.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
+        .layer(middleware::from_fn(limits::limit_authorization))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track_requests,
         ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
+        .layer(CatchPanicLayer::custom(panic_answer))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::apply,
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
@@ -129,6 +159,11 @@ fn router(state: AppState, cors: Option<CorsLayer>) -> Router {
         Some(cors) => router.layer(cors),
         None => router,
     }
+}
+
+/// A panicking handler answers like any internal error: JSON, no stack trace.
+fn panic_answer(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
 }
 
 /// Exact origins only: a wildcard or `null` origin would let any page read the API's answers.

@@ -5,10 +5,18 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
+use secrecy::SecretString;
+
+use crate::audit::Audit;
 use crate::config::Config;
+use crate::forwarded::TrustedProxies;
+use crate::metrics::Metrics;
 use crate::password::PasswordHasher;
+use crate::password_policy::PasswordPolicy;
 use crate::revocations::Revocations;
+use crate::security_headers::SecurityHeaders;
 use crate::store::Store;
+use crate::throttle::Throttle;
 use crate::tokens::{LEEWAY_SECS, TokenService};
 
 /// The application state behind `State<AppState>`; cheap to clone.
@@ -19,6 +27,14 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     pub revocations: Arc<Revocations>,
     pub policy: SessionPolicy,
+    pub password_policy: PasswordPolicy,
+    pub throttle: Arc<Throttle>,
+    pub trusted_proxies: Arc<TrustedProxies>,
+    pub audit: Audit,
+    pub metrics: Arc<Metrics>,
+    /// The bearer token `/metrics` asks for, if any.
+    pub metrics_token: Option<SecretString>,
+    pub security_headers: Arc<SecurityHeaders>,
     pub leptos_options: LeptosOptions,
 }
 

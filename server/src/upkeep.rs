@@ -2,7 +2,7 @@
 //! the same database (`server revoke-all`, another instance: polled on SQLite, pushed by
 //! `revocation_feed` on PostgreSQL), forgetting revocations whose
 //! access tokens have all expired, and deleting dead sessions so storage stays bounded
-//! without cron.
+//! without cron, and forgetting rate-limit budgets that have refilled.
 
 use std::time::Duration;
 
@@ -15,6 +15,8 @@ use crate::{clock, revocation_feed, sessions};
 const SYNC_EVERY: Duration = Duration::from_secs(1);
 /// How often dead sessions are deleted.
 const FLUSH_EVERY: Duration = Duration::from_secs(600);
+/// How often refilled rate-limit budgets are forgotten.
+const PRUNE_LIMITS_EVERY: Duration = Duration::from_secs(60);
 /// A revocation is stamped with the time its request started and committed a moment later;
 /// each sync re-reads this many seconds before its own start so a late commit is not missed.
 const SYNC_OVERLAP_SECS: i64 = 2;
@@ -57,8 +59,10 @@ pub fn spawn(state: AppState, mut since: i64) {
     tokio::spawn(async move {
         let mut sync = tokio::time::interval(SYNC_EVERY);
         let mut flush = tokio::time::interval(FLUSH_EVERY);
+        let mut prune_limits = tokio::time::interval(PRUNE_LIMITS_EVERY);
         loop {
             tokio::select! {
+                _ = prune_limits.tick() => state.throttle.prune(),
                 _ = sync.tick() => {
                     let started = clock::now();
                     if poll {

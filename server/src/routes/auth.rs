@@ -1,30 +1,33 @@
 //! Registration, sign-in (three spellings, seeds 001/004 and simplejwt) and logout.
 
 use app::api::{AuthResponse, LoginRequest, LogoutRequest, RegisterRequest, TokenPair};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::post;
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::user::public_user;
 use super::{parse_field, required};
+use crate::audit::{Event, EventKind, Outcome};
 use crate::clock;
 use crate::domain::{Email, Password, PersonName, Username};
 use crate::error::{ApiError, AuthFailure, FieldErrors};
 use crate::extract::{AppJson, ClientInfo};
+use crate::password_policy::{Attributes, PasswordPolicy};
 use crate::sessions::{self, LogoutScope};
 use crate::state::AppState;
 use crate::store::{CreateUserError, NewUser, UserRow};
+use crate::throttle::{Account, Action};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/register", post(register))
-        .route("/login", post(login))
-        .route("/auth/login", post(login))
-        .route("/token", post(obtain_pair))
-        .route("/logout", post(logout))
-        .route("/auth/logout", post(logout))
-        .route("/token/blacklist", post(logout))
+/// The canonical paths; their aliases (`/auth/login`, `/auth/logout`, `/token/blacklist`)
+/// are declared with the other aliases in `routes::ALIASES`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(obtain_pair))
+        .routes(routes!(logout))
 }
 
 /// A registration whose every field passed its rule.
@@ -38,11 +41,18 @@ struct Registration {
 
 impl Registration {
     /// Checks every field and reports all problems at once.
-    fn parse(body: &RegisterRequest) -> Result<Self, ApiError> {
+    fn parse(body: &RegisterRequest, policy: &PasswordPolicy) -> Result<Self, ApiError> {
         let mut errors = FieldErrors::new();
         let email = parse_field(&mut errors, "email", &body.email, Email::parse);
         let username = parse_field(&mut errors, "username", &body.username, Username::parse);
-        let password = parse_field(&mut errors, "password", &body.password, Password::parse);
+        let attributes = Attributes {
+            email: body.email.as_deref().unwrap_or_default(),
+            username: body.username.as_deref().unwrap_or_default(),
+            first_name: body.first_name.as_deref().unwrap_or_default(),
+            last_name: body.last_name.as_deref().unwrap_or_default(),
+        };
+        let password =
+            super::parse_password(&mut errors, "password", &body.password, policy, &attributes);
         let password2 = parse_field(&mut errors, "password2", &body.password2, |raw| {
             Ok(raw.to_owned())
         });
@@ -78,12 +88,28 @@ impl Registration {
     }
 }
 
+/// Creates an account and signs it in.
+#[utoipa::path(
+    post,
+    path = "/register",
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created and signed in", body = AuthResponse),
+        (status = 400, description = "Field errors, e.g. a taken email or a common password"),
+        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+    )
+)]
 async fn register(
     State(state): State<AppState>,
     client: ClientInfo,
     AppJson(body): AppJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<AuthResponse>), ApiError> {
-    let registration = Registration::parse(&body)?;
+    let account = body.email.as_deref().map(Account::email);
+    state
+        .throttle
+        .check(Action::Register, client.address, account.as_ref())?;
+    let registration = Registration::parse(&body, &state.password_policy)?;
     let password_hash = state.hasher.hash(registration.password.expose()).await?;
     let user = state
         .store
@@ -105,7 +131,7 @@ async fn register(
             }
             CreateUserError::Database(error) => error.into(),
         })?;
-    let tokens = sessions::start(&state, &user, &client).await?;
+    let tokens = sessions::start(&state, &user, &client, EventKind::Register).await?;
     Ok((
         StatusCode::CREATED,
         Json(AuthResponse {
@@ -117,7 +143,16 @@ async fn register(
 
 /// Checks email and password. An unknown email costs a dummy hash verify, so it answers
 /// exactly like a wrong password, in body and in time (OWASP Authentication Cheat Sheet).
-async fn authenticate(state: &AppState, body: &LoginRequest) -> Result<UserRow, ApiError> {
+/// Attempts are rate limited per address and per email, and failures are audited.
+async fn authenticate(
+    state: &AppState,
+    client: &ClientInfo,
+    body: &LoginRequest,
+) -> Result<UserRow, ApiError> {
+    let account = body.email.as_deref().map(Account::email);
+    state
+        .throttle
+        .check(Action::Login, client.address, account.as_ref())?;
     let mut errors = FieldErrors::new();
     let email = parse_field(&mut errors, "email", &body.email, |raw| {
         Ok(Email::parse(raw).ok())
@@ -136,17 +171,53 @@ async fn authenticate(state: &AppState, body: &LoginRequest) -> Result<UserRow, 
     let password_matches = state.hasher.verify(&password, hash).await?;
     match user {
         Some(user) if password_matches => Ok(user),
-        _ => Err(ApiError::Unauthorized(AuthFailure::BadCredentials)),
+        user => {
+            let detail = match (&user, &account) {
+                (Some(_), _) => "wrong password".to_owned(),
+                // Unknown accounts are recorded by the address tried (bounded), to spot
+                // credential stuffing.
+                (None, Some(Account::Email(email))) => {
+                    format!(
+                        "unknown account {}",
+                        email.chars().take(254).collect::<String>()
+                    )
+                }
+                (None, _) => "unknown account".to_owned(),
+            };
+            let event = Event {
+                kind: EventKind::Login,
+                outcome: Outcome::Failure,
+                user_id: user.map(|user| user.id),
+                session_id: None,
+                ip: &client.ip,
+                detail: &detail,
+            };
+            state.audit.record(event).await;
+            Err(ApiError::Unauthorized(AuthFailure::BadCredentials))
+        }
     }
 }
 
-async fn login(
+/// Signs in with email and password (seed 004's answer; also at `/api/auth/login`).
+#[utoipa::path(
+    post,
+    path = "/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AuthResponse),
+        (status = 400, description = "A field is missing"),
+        (status = 401, description = "Wrong email or password (`authentication_failed`)"),
+        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+    )
+)]
+pub(super) async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    let user = authenticate(&state, &body).await?;
-    let tokens = sessions::start(&state, &user, &client).await?;
+    let user = authenticate(&state, &client, &body).await?;
+    let tokens = sessions::start(&state, &user, &client, EventKind::Login).await?;
     Ok(Json(AuthResponse {
         user: public_user(&user),
         tokens,
@@ -154,18 +225,44 @@ async fn login(
 }
 
 /// simplejwt's `TokenObtainPairView`: the same sign-in, answering only `{access, refresh}`.
+#[utoipa::path(
+    post,
+    path = "/token",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        (status = 400, description = "A field is missing"),
+        (status = 401, description = "Wrong email or password (`authentication_failed`)"),
+        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+    )
+)]
 async fn obtain_pair(
     State(state): State<AppState>,
     client: ClientInfo,
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
-    let user = authenticate(&state, &body).await?;
-    Ok(Json(sessions::start(&state, &user, &client).await?))
+    let user = authenticate(&state, &client, &body).await?;
+    Ok(Json(
+        sessions::start(&state, &user, &client, EventKind::Login).await?,
+    ))
 }
 
 /// Ends the session of the refresh token, or with `scope` the user's other or all
-/// sessions; 205 Reset Content as in seed 001.
-async fn logout(
+/// sessions; 205 Reset Content as in seed 001 (also at `/api/auth/logout` and simplejwt's
+/// `/api/token/blacklist`).
+#[utoipa::path(
+    post,
+    path = "/logout",
+    tag = "auth",
+    request_body = LogoutRequest,
+    responses(
+        (status = 205, description = "Signed out"),
+        (status = 400, description = "`refresh` missing or `scope` unknown"),
+        (status = 401, description = "The refresh token is not its session's live one"),
+    )
+)]
+pub(super) async fn logout(
     State(state): State<AppState>,
     client: ClientInfo,
     AppJson(body): AppJson<LogoutRequest>,

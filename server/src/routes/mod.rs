@@ -9,20 +9,59 @@ mod tokens;
 mod user;
 
 use axum::Router;
+use axum::routing::{MethodRouter, post};
+use utoipa::openapi::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
+use crate::domain::Password;
 use crate::error::{ApiError, FieldErrors};
+use crate::password_policy::{Attributes, PasswordPolicy};
 use crate::state::AppState;
 
-/// Every `/api` route, with JSON 404 and 405 answers for the rest.
-pub fn router() -> Router<AppState> {
-    Router::new()
+/// The other spellings of three endpoints (seeds 001/004 and simplejwt), each with the path it
+/// is an alias of: routed to the same handler and described by the same OpenAPI operation.
+fn aliases() -> [(&'static str, &'static str, MethodRouter<AppState>); 4] {
+    [
+        ("/auth/login", "/login", post(auth::login)),
+        ("/auth/logout", "/logout", post(auth::logout)),
+        ("/token/blacklist", "/logout", post(auth::logout)),
+        ("/auth/refresh", "/token/refresh", post(tokens::refresh)),
+    ]
+}
+
+/// Every `/api` route, with JSON 404 and 405 answers for the rest, and their OpenAPI
+/// description (paths relative to `/api`). Handlers are routed through `utoipa_axum`'s
+/// `routes!`, so a route cannot exist without its description.
+pub fn router() -> (Router<AppState>, OpenApi) {
+    let (mut router, mut doc) = OpenApiRouter::new()
         .merge(auth::router())
         .merge(tokens::router())
         .merge(user::router())
         .merge(sessions::router())
         .merge(password::router())
+        .routes(utoipa_axum::routes!(crate::openapi::openapi_json))
+        .split_for_parts();
+    for (alias, canonical, method_router) in aliases() {
+        router = router.route(alias, method_router);
+        let mut item = doc.paths.paths[canonical].clone();
+        // Operation ids must be unique; the alias is the same operation at another path.
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            operation.operation_id = None;
+        }
+        doc.paths.paths.insert(alias.to_owned(), item);
+    }
+    let router = router
         .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed });
+    (router, doc)
 }
 
 /// DRF's message for a missing or blank required field, or the value as sent (not trimmed:
@@ -51,5 +90,20 @@ fn parse_field<T>(
     presence(value)
         .and_then(parse)
         .map_err(|message| errors.entry(field).or_default().push(message))
+        .ok()
+}
+
+/// Parses a required new password against the policy, collecting every reason it is refused
+/// in `errors` under `field`.
+fn parse_password(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &Option<String>,
+    policy: &PasswordPolicy,
+    attributes: &Attributes<'_>,
+) -> Option<Password> {
+    let raw = parse_field(errors, field, value, |raw| Ok(raw.to_owned()))?;
+    Password::parse(&raw, policy, attributes)
+        .map_err(|problems| errors.entry(field).or_default().extend(problems))
         .ok()
 }

@@ -1,24 +1,36 @@
 //! The signed-in user's sessions: where they are signed in, and ending one of them.
 
 use app::api::SessionInfo;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{delete, get};
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+use crate::audit::EventKind;
 use crate::clock::{self, rfc3339};
 use crate::error::ApiError;
 use crate::extract::{AuthUser, ClientInfo};
 use crate::sessions;
 use crate::state::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sessions", get(list))
-        .route("/sessions/{id}", delete(end))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(end))
 }
 
 /// The user's live sessions, the current one marked; never a token.
+#[utoipa::path(
+    get,
+    path = "/sessions",
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Live sessions, most recently used first", body = Vec<SessionInfo>),
+        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     AuthUser(claims): AuthUser,
@@ -45,6 +57,18 @@ async fn list(
 
 /// Ends one of the user's sessions; another user's session is answered as not found, so
 /// session ids cannot be probed.
+#[utoipa::path(
+    delete,
+    path = "/sessions/{id}",
+    tag = "account",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "A session id from the list")),
+    responses(
+        (status = 204, description = "Ended: its tokens stop working on every instance"),
+        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+        (status = 404, description = "No such live session of this user"),
+    )
+)]
 async fn end(
     State(state): State<AppState>,
     AuthUser(claims): AuthUser,
@@ -57,7 +81,7 @@ async fn end(
                 &state,
                 claims.user_id,
                 &session.id,
-                "session_revoked",
+                EventKind::SessionRevoked,
                 &client.ip,
             )
             .await?;

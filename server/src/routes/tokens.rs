@@ -1,33 +1,65 @@
 //! simplejwt's token endpoints: refresh (with rotation) and verify.
 
 use app::api::{RefreshRequest, TokenPair, VerifyRequest};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::post;
-use axum::{Json, Router};
 use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use super::required;
 use crate::error::ApiError;
 use crate::extract::{AppJson, ClientInfo};
 use crate::sessions;
 use crate::state::AppState;
+use crate::throttle::{Account, Action};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/token/refresh", post(refresh))
-        .route("/auth/refresh", post(refresh))
-        .route("/token/verify", post(verify))
+/// The canonical paths; `/auth/refresh` is declared in `routes::ALIASES`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(refresh))
+        .routes(routes!(verify))
 }
 
-async fn refresh(
+/// Rotates a refresh token: the answer's pair replaces it, and it is blacklisted (also at
+/// `/api/auth/refresh`). Rate limited per address and per user.
+#[utoipa::path(
+    post,
+    path = "/token/refresh",
+    tag = "tokens",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "The next pair", body = TokenPair),
+        (status = 400, description = "`refresh` missing"),
+        (status = 401, description = "Invalid, expired, blacklisted or reused token (`token_reused` ends the session)"),
+        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+    )
+)]
+pub(super) async fn refresh(
     State(state): State<AppState>,
     client: ClientInfo,
     AppJson(body): AppJson<RefreshRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
     let refresh = required(&body.refresh, "refresh")?;
-    Ok(Json(sessions::rotate(&state, refresh, &client).await?))
+    state.throttle.check_ip(Action::Refresh, client.address)?;
+    let claims = sessions::verify_refresh(&state, refresh)?;
+    let account = Account::User(claims.user_id);
+    state.throttle.check_account(Action::Refresh, &account)?;
+    Ok(Json(sessions::rotate(&state, &claims, &client).await?))
 }
 
+/// simplejwt's verify: `{}` if the token is valid and its session unrevoked.
+#[utoipa::path(
+    post,
+    path = "/token/verify",
+    tag = "tokens",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Valid: `{}`"),
+        (status = 400, description = "`token` missing"),
+        (status = 401, description = "Invalid, expired or revoked"),
+    )
+)]
 async fn verify(
     State(state): State<AppState>,
     AppJson(body): AppJson<VerifyRequest>,

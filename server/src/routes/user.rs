@@ -1,9 +1,10 @@
 //! The signed-in user's account: `GET /api/user/`.
 
 use app::api::{UpdateUserRequest, User};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::domain::PersonName;
 use crate::error::{ApiError, AuthFailure, FieldErrors};
@@ -11,8 +12,8 @@ use crate::extract::{AppJson, AuthUser};
 use crate::state::AppState;
 use crate::store::UserRow;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/user", get(me).patch(update))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(me, update))
 }
 
 /// The API's view of a stored user (never the password hash).
@@ -27,6 +28,17 @@ pub fn public_user(row: &UserRow) -> User {
     }
 }
 
+/// The signed-in user.
+#[utoipa::path(
+    get,
+    path = "/user",
+    tag = "account",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The user", body = User),
+        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+    )
+)]
 async fn me(
     State(state): State<AppState>,
     AuthUser(claims): AuthUser,
@@ -40,6 +52,18 @@ async fn me(
 }
 
 /// Changes the user's first and/or last name (the fields sent; the others stay).
+#[utoipa::path(
+    patch,
+    path = "/user",
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = UpdateUserRequest,
+    responses(
+        (status = 200, description = "The updated user", body = User),
+        (status = 400, description = "Field errors"),
+        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+    )
+)]
 async fn update(
     State(state): State<AppState>,
     AuthUser(claims): AuthUser,

@@ -12,7 +12,7 @@ mod users;
 use sqlx::{PgPool, SqlitePool};
 
 pub use connect::{StoreOptions, is_unavailable};
-pub use events::NewEvent;
+pub use events::EventRow;
 pub use sessions::{NewSession, Rotation, SessionRow};
 pub use users::{NewUser, UserRow};
 

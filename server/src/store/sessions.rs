@@ -134,6 +134,18 @@ impl Store {
         })
     }
 
+    /// How many sessions of all users are live (the `/metrics` gauge).
+    pub async fn count_live_sessions(&self, now: i64, idle_cutoff: i64) -> sqlx::Result<i64> {
+        let live = live(1);
+        on_pool!(self, |pool| {
+            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM sessions WHERE {live}"))
+                .bind(now)
+                .bind(idle_cutoff)
+                .fetch_one(pool)
+                .await
+        })
+    }
+
     /// Ends session `id` if it has not ended yet. Returns whether it did.
     pub async fn revoke_session(&self, id: &str, reason: &str, now: i64) -> sqlx::Result<bool> {
         let result = on_pool!(self, |pool| {

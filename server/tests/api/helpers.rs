@@ -9,8 +9,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use app::api::{AuthResponse, TokenPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use gatehouse::config::{AppEnv, Config};
+use gatehouse::config::{AppEnv, Config, LogFormat};
+use gatehouse::forwarded::TrustedProxies;
 use gatehouse::startup::Application;
+use gatehouse::throttle::Rate;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use secrecy::SecretString;
@@ -145,6 +147,15 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         refresh_reuse_grace: Duration::from_secs(10),
         app_env: AppEnv::Development,
         cors_allowed_origins: vec![],
+        // Tests sign in and refresh far faster than people; the rate-limit tests switch the
+        // limits on with small budgets.
+        rate_limit_enabled: false,
+        rate_limit_per_ip: Rate::parse("30/min").expect("a valid rate"),
+        rate_limit_per_account: Rate::parse("10/min").expect("a valid rate"),
+        trusted_proxies: TrustedProxies::default(),
+        password_min_length: 8,
+        metrics_token: None,
+        log_format: LogFormat::Text,
         site_addr: "127.0.0.1:0".parse().expect("a valid address"),
         dev_secret_file: dir.join("dev-secret"),
     };
@@ -380,6 +391,25 @@ impl TestApp {
 
     /// A new connection pool on the server's database, to inspect what it stored.
     /// A connection pool on the app's database, whichever the backend (write SQL with `$N`).
+    /// The audit trail, once `done` holds for it: rows are written by a background task a
+    /// moment after the request, so this polls (for at most 5 s).
+    pub async fn audit_trail_until(&self, done: impl Fn(&[AuditRow]) -> bool) -> Vec<AuditRow> {
+        let database = self.database().await;
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            let rows: Vec<AuditRow> = sqlx::query_as(
+                "SELECT kind, outcome, user_id, session_id, ip, detail FROM auth_events ORDER BY id",
+            )
+            .fetch_all(&database)
+            .await
+            .expect("auth_events is readable");
+            if done(&rows) || tokio::time::Instant::now() > deadline {
+                return rows;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn database(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
         sqlx::AnyPool::connect(&self.database_url)
@@ -387,6 +417,9 @@ impl TestApp {
             .expect("the test database should open")
     }
 }
+
+/// One `auth_events` row: kind, outcome, user id, session id, ip, detail.
+pub type AuditRow = (String, String, Option<i64>, Option<String>, String, String);
 
 /// The session id (`sid` claim) of `token`.
 pub fn sid(token: &str) -> String {

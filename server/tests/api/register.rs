@@ -218,7 +218,7 @@ async fn a_password_shorter_than_eight_characters_is_refused() {
 async fn a_password_of_exactly_eight_characters_is_accepted() {
     let app = spawn_app().await;
 
-    let response = app.register("ada@example.com", "abcd1234").await;
+    let response = app.register("ada@example.com", "fjord7ly").await;
 
     assert_eq!(response.status(), StatusCode::CREATED);
 }

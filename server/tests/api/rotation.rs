@@ -9,8 +9,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    PASSWORD, TestApp, answer, assert_unauthorized, claim_i64, jwt_claims, sid, sleep_until_unix,
-    spawn_app, spawn_app_with,
+    AuditRow, PASSWORD, TestApp, answer, assert_unauthorized, claim_i64, jwt_claims, sid,
+    sleep_until_unix, spawn_app, spawn_app_with,
 };
 
 /// How many clients race with one refresh token.
@@ -187,14 +187,18 @@ async fn reuse_revokes_the_whole_session_and_is_recorded_in_the_audit_trail() {
     assert_unauthorized(app.get_user(&first.access).await, "session_revoked").await;
 
     let session = sid(&first.refresh);
-    let events: Vec<(String, Option<i64>)> =
-        sqlx::query_as("SELECT kind, user_id FROM auth_events WHERE session_id = $1")
-            .bind(&session)
-            .fetch_all(&app.database().await)
-            .await
-            .expect("auth_events is readable");
+    let is_reuse = |row: &AuditRow| {
+        row.0 == "token_reused"
+            && row.1 == "failure"
+            && row.2 == Some(registered.user.id)
+            && row.3.as_deref() == Some(session.as_str())
+            && row.4 == "127.0.0.1"
+    };
+    let events = app
+        .audit_trail_until(|rows| rows.iter().any(is_reuse))
+        .await;
     assert!(
-        events.contains(&("token_reused".to_owned(), Some(registered.user.id))),
+        events.iter().any(is_reuse),
         "no token_reused event for session {session}: {events:?}"
     );
 }

@@ -1,0 +1,63 @@
+//! The OpenAPI 3 description of the HTTP API, served at `/api/openapi.json`. It is generated
+//! from the handlers' `#[utoipa::path]` attributes: every route is registered through
+//! `utoipa_axum`'s `routes!`, so the router and the description are built from one list.
+
+use std::sync::LazyLock;
+
+use axum::Json;
+use utoipa::openapi::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi as _};
+
+use crate::routes;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(
+        title = "Gatehouse",
+        description = "JWT authentication: sign-in, rotating refresh tokens with reuse detection, \
+                       revocation, sessions. Errors use Django REST framework's shapes \
+                       (`{\"detail\", \"code\"}` or field lists). Every path also answers \
+                       with a trailing slash."
+    ),
+    modifiers(&SecuritySchemes)
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let bearer = |format: &str| {
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format(format)
+                    .build(),
+            )
+        };
+        components.add_security_scheme("bearer", bearer("JWT"));
+        components.add_security_scheme("metrics_token", bearer("METRICS_TOKEN"));
+    }
+}
+
+/// The whole description: `/api` and the operational routes beside it.
+pub fn document() -> OpenApi {
+    let (_, api) = routes::router();
+    let (_, operations) = routes::health::router().split_for_parts();
+    ApiDoc::openapi().nest("/api", api).merge_from(operations)
+}
+
+static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(document);
+
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3 description of the API"))
+)]
+pub async fn openapi_json() -> Json<&'static OpenApi> {
+    Json(&DOCUMENT)
+}
