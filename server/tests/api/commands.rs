@@ -85,7 +85,7 @@ async fn run_server(subcommand: &str, database_url: &str) -> Finished {
         }
     }
     let mut child = command
-        .arg(subcommand)
+        .args(subcommand.split_whitespace())
         .env("DATABASE_URL", database_url)
         .env("APP_ENV", "development")
         .env("DEV_SECRET_FILE", dir.0.join("dev-secret"))
@@ -203,4 +203,45 @@ async fn flush_expired_deletes_only_sessions_past_their_end() {
         .expect("sessions is readable");
     assert_eq!(remaining, [sid(&live.refresh)]);
     long_lived.assert_session_works(&live).await;
+}
+
+#[tokio::test]
+async fn audit_prints_a_users_recent_events_newest_first() {
+    let app = spawn_app().await;
+    let tokens = app.register_ok("ada@example.com", PASSWORD).await.tokens;
+    app.login("ada@example.com", "wrong password").await;
+    app.refresh_ok(&tokens.refresh).await;
+    app.audit_trail_until(|rows| rows.len() >= 3).await;
+
+    let finished = run_server("audit --user ADA@example.com", &app.database_url).await;
+
+    assert!(finished.success, "{}\n{}", finished.stdout, finished.stderr);
+    let lines: Vec<&str> = finished.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("3 events of ada@example.com"),
+        "{}",
+        finished.stdout
+    );
+    assert!(
+        lines[1].contains("refresh") && lines[1].contains("success"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("login") && lines[2].contains("failure"),
+        "{}",
+        lines[2]
+    );
+    assert!(lines[2].contains("ip=127.0.0.1") && lines[2].contains("wrong password"));
+    assert!(lines[3].contains("register"), "{}", lines[3]);
+
+    let unknown = run_server("audit --user nobody@example.com", &app.database_url).await;
+    assert!(!unknown.success);
+    assert!(
+        unknown
+            .stderr
+            .contains("no user with the email nobody@example.com"),
+        "{}",
+        unknown.stderr
+    );
 }

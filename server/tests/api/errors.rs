@@ -1,9 +1,9 @@
-//! The API's error answers outside validation: 404, 405, 415, malformed JSON and 413, all JSON.
+//! The API's error answers outside validation: 404, 405, 415, malformed JSON, 413 and 431, all JSON.
 
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{answer, spawn_app};
+use crate::helpers::{answer, assert_unauthorized, keys, spawn_app};
 
 /// The largest body every endpoint accepts.
 const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -171,4 +171,25 @@ async fn a_body_just_under_the_limit_is_read_and_validated() {
         refused.body["email"],
         json!(["Enter a valid email address."])
     );
+}
+
+#[tokio::test]
+async fn an_authorization_header_over_8_kib_is_a_json_431() {
+    let app = spawn_app().await;
+    let oversized = format!("Bearer {}", "a".repeat(8 * 1024));
+
+    let refused = answer(
+        app.get_with_authorization("/api/user/", &oversized).await,
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+    )
+    .await;
+
+    assert_eq!(keys(&refused.body), ["detail"]);
+    // At the limit the header is read, and the token judged like any other.
+    let at_limit = format!("Bearer {}", "a".repeat(8 * 1024 - "Bearer ".len()));
+    assert_unauthorized(
+        app.get_with_authorization("/api/user/", &at_limit).await,
+        "token_not_valid",
+    )
+    .await;
 }

@@ -119,16 +119,9 @@ impl Drop for TestDatabase {
     }
 }
 
-/// A server with the default test configuration.
-pub async fn spawn_app() -> TestApp {
-    spawn_app_with(|_| {}).await
-}
-
-/// A server whose configuration `customise` adjusts first (lifetimes, secrets, ...).
-pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = std::env::temp_dir().join(format!("gatehouse-test-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).expect("could not create the test directory");
-    let mut config = Config {
+/// The test configuration: development, a fixed secret, rate limits off, files in `dir`.
+pub fn test_config_in(dir: &Path) -> Config {
+    Config {
         database_url: None,
         db_name: None,
         db_user: "postgres".to_owned(),
@@ -158,7 +151,24 @@ pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
         log_format: LogFormat::Text,
         site_addr: "127.0.0.1:0".parse().expect("a valid address"),
         dev_secret_file: dir.join("dev-secret"),
-    };
+    }
+}
+
+/// The test configuration with a scratch directory that is never created.
+pub fn test_config() -> Config {
+    test_config_in(&std::env::temp_dir().join(format!("gatehouse-test-{}", uuid::Uuid::new_v4())))
+}
+
+/// A server with the default test configuration.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A server whose configuration `customise` adjusts first (lifetimes, secrets, ...).
+pub async fn spawn_app_with(customise: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = std::env::temp_dir().join(format!("gatehouse-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("could not create the test directory");
+    let mut config = test_config_in(&dir);
     customise(&mut config);
     // A test that points the server at another app's database gets no database of its own.
     let database = match config.database_url {

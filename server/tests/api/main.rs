@@ -1,11 +1,14 @@
 //! Gatehouse's HTTP API, tested over real HTTP against a real server and a fresh database:
 //! SQLite by default, PostgreSQL with `GATEHOUSE_TEST_BACKEND=postgres` (`make test` runs both).
 
+mod audit;
 mod claims;
 mod commands;
+mod cors;
 mod errors;
 mod expiry;
 mod forged;
+mod fuzz;
 mod headers;
 mod health;
 mod helpers;
@@ -13,12 +16,16 @@ mod instances;
 mod keys;
 mod login;
 mod logout;
+mod metrics;
+mod openapi;
 mod password;
+mod password_policy;
 mod profile;
 mod refresh;
 mod register;
 mod revocation;
 mod rotation;
 mod sessions;
+mod throttle;
 mod user;
 mod verify;
