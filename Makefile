@@ -30,11 +30,13 @@ unit:
 	GATEHOUSE_TEST_BACKEND=postgres cargo test -p server --test api --locked
 
 # The e2e server gets a fresh database, a 3 s access-token lifetime (so the suite sees real
-# refreshes) and its own port, so it never collides with a `make dev` on 3000.
+# refreshes) and its own port, so it never collides with a `make dev` on 3000. Rate limits stay
+# on, with budgets a browser suite refreshing every 3 s from one address cannot exhaust.
 E2E_ADDR := 127.0.0.1:3100
 e2e:
 	rm -f target/e2e.sqlite3 target/e2e.sqlite3-shm target/e2e.sqlite3-wal
 	DATABASE_URL=sqlite://target/e2e.sqlite3 JWT_ACCESS_TOKEN_LIFETIME=3s \
+	RATE_LIMIT_PER_IP=2000/min RATE_LIMIT_PER_ACCOUNT=2000/min \
 	DEV_SECRET_FILE=target/e2e-dev-secret LEPTOS_SITE_ADDR=$(E2E_ADDR) GATEHOUSE_URL=http://$(E2E_ADDR) \
 	cargo leptos end-to-end --release
 

@@ -1,5 +1,6 @@
 // The account pages: sessions, profile edits, password change, keyboard use, a clean console.
-import { expect, test, type Page } from "@playwright/test";
+import { type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import {
   PASSWORD,
   failOnPageErrors,

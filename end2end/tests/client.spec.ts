@@ -1,6 +1,6 @@
 // The client never logs a user out by racing itself: one refresh for requests failing
 // together, tabs that agree, network errors that are not sign-outs.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import {
   failOnPageErrors,
   open,

@@ -1,5 +1,5 @@
 // Signing in, and the server's errors shown where they belong.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { PASSWORD, failOnPageErrors, open, registerThroughApi, storedTokens, uniqueEmail } from "./helpers";
 
 test.beforeEach(({ page }) => failOnPageErrors(page));

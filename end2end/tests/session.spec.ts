@@ -1,5 +1,5 @@
 // A whole session in the browser: register, stay signed in, refresh, sign out.
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { failOnPageErrors, open, registerThroughUi, storedTokens, uniqueEmail } from "./helpers";
 
 test.beforeEach(({ page }) => failOnPageErrors(page));

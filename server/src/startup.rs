@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Router, ServiceExt, middleware};
 use leptos::config::get_configuration;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::CorsLayer;
@@ -79,7 +80,11 @@ impl Application {
             )),
             trusted_proxies: Arc::new(config.trusted_proxies.clone()),
             metrics,
-            metrics_token: config.metrics_token.clone(),
+            // An empty METRICS_TOKEN (as in .env.example) means none.
+            metrics_token: config
+                .metrics_token
+                .clone()
+                .filter(|token| !token.expose_secret().is_empty()),
             security_headers: Arc::new(SecurityHeaders {
                 production: config.app_env == AppEnv::Production,
             }),
