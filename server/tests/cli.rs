@@ -25,6 +25,13 @@ const SERVER_VARIABLES: &[&str] = &[
     "LEPTOS_SITE_ADDR",
     "DEV_SECRET_FILE",
     "RUST_LOG",
+    "LOG_FORMAT",
+    "RATE_LIMIT_ENABLED",
+    "RATE_LIMIT_PER_IP",
+    "RATE_LIMIT_PER_ACCOUNT",
+    "TRUSTED_PROXIES",
+    "PASSWORD_MIN_LENGTH",
+    "METRICS_TOKEN",
 ];
 
 /// A temporary working directory, removed on drop, so no `.env` is read from the repository
@@ -176,12 +183,66 @@ fn help_lists_every_environment_variable() {
         "JWT_REFRESH_TOKEN_LIFETIME",
         "APP_ENV",
         "CORS_ALLOWED_ORIGINS",
+        "RATE_LIMIT_ENABLED",
+        "RATE_LIMIT_PER_IP",
+        "RATE_LIMIT_PER_ACCOUNT",
+        "TRUSTED_PROXIES",
+        "PASSWORD_MIN_LENGTH",
+        "METRICS_TOKEN",
+        "LOG_FORMAT",
         "LEPTOS_SITE_ADDR",
     ] {
         assert!(
             finished.stdout.contains(variable),
             "--help does not mention {variable}:\n{}",
             finished.stdout
+        );
+    }
+}
+
+#[test]
+fn log_format_json_writes_one_json_object_per_line() {
+    let dir = TempDir::new();
+    let mut command = server(&dir);
+    command
+        .arg("migrate")
+        .env("DATABASE_URL", "sqlite://cli.sqlite3")
+        .env("LOG_FORMAT", "json");
+
+    let finished = run(command);
+
+    assert!(finished.success, "migrate failed: {}", finished.stderr);
+    let lines: Vec<serde_json::Value> = finished
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}")))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|line| line["message"] == "migrations applied" && line["level"] == "INFO"),
+        "{lines:?}"
+    );
+}
+
+#[test]
+fn bad_limits_are_refused_with_the_variable_named() {
+    for (variable, value) in [
+        ("RATE_LIMIT_PER_IP", "lots"),
+        ("TRUSTED_PROXIES", "proxy.internal"),
+        ("PASSWORD_MIN_LENGTH", "6"),
+    ] {
+        let dir = TempDir::new();
+        let mut command = server(&dir);
+        command.arg("migrate").env(variable, value);
+
+        let finished = run(command);
+
+        assert!(!finished.success, "{variable}={value} was accepted");
+        assert!(
+            finished.stderr.contains(variable),
+            "{variable}: {}",
+            finished.stderr
         );
     }
 }
