@@ -36,6 +36,7 @@ pub enum AuthFailure {
 }
 
 impl AuthFailure {
+    /// The `code` of the 401 body.
     pub fn code(self) -> &'static str {
         match self {
             Self::NotAuthenticated => "not_authenticated",

@@ -98,25 +98,33 @@ pub async fn rotate(
     claims: &Claims,
     client: &ClientInfo,
 ) -> Result<TokenPair, ApiError> {
-    let outcome = try_rotate(state, claims, client).await;
-    let (outcome_kind, detail) = match &outcome {
-        Ok((_, detail)) => (Outcome::Success, *detail),
-        Err(ApiError::Unauthorized(AuthFailure::TokenReused)) => {
-            return outcome.map(|(pair, _)| pair);
-        }
-        Err(ApiError::Unauthorized(failure)) => (Outcome::Failure, failure.code()),
-        Err(_) => return outcome.map(|(pair, _)| pair),
-    };
-    let event = Event {
-        kind: EventKind::Refresh,
-        outcome: outcome_kind,
-        user_id: Some(claims.user_id),
-        session_id: Some(&claims.sid),
-        ip: &client.ip,
-        detail,
-    };
-    state.audit.record(event).await;
-    outcome.map(|(pair, _)| pair)
+    let rotated = try_rotate(state, claims, client).await;
+    if let Some((outcome, detail)) = refresh_outcome(&rotated) {
+        let event = Event {
+            kind: EventKind::Refresh,
+            outcome,
+            user_id: Some(claims.user_id),
+            session_id: Some(&claims.sid),
+            ip: &client.ip,
+            detail,
+        };
+        state.audit.record(event).await;
+    }
+    rotated.map(|(pair, _)| pair)
+}
+
+/// How a refresh is audited: success (`grace` for a replay), or failure with its 401 code.
+/// Reuse is audited by the revocation it causes, and an error that is not the token's (an
+/// unreachable database) is not a refresh outcome.
+fn refresh_outcome(
+    rotated: &Result<(TokenPair, &'static str), ApiError>,
+) -> Option<(Outcome, &'static str)> {
+    match rotated {
+        Ok((_, how)) => Some((Outcome::Success, how)),
+        Err(ApiError::Unauthorized(AuthFailure::TokenReused)) => None,
+        Err(ApiError::Unauthorized(failure)) => Some((Outcome::Failure, failure.code())),
+        Err(_) => None,
+    }
 }
 
 /// `rotate` without the audit: the new pair and how it was obtained.
