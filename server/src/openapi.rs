@@ -51,6 +51,26 @@ pub fn document() -> OpenApi {
 
 static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(document);
 
+/// The 429 of every rate-limited endpoint.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 429,
+    description = "Rate limit reached: `throttled`, with Retry-After"
+)]
+pub struct Throttled;
+
+/// How a sign-in is refused (`/login`, `/auth/login`, `/token`).
+#[derive(utoipa::IntoResponses)]
+pub enum SignInRefused {
+    #[response(status = 400, description = "A field is missing")]
+    MissingField,
+    #[response(
+        status = 401,
+        description = "Wrong email or password: `authentication_failed`, the same for both"
+    )]
+    BadCredentials,
+}
+
 /// This document.
 #[utoipa::path(
     get,

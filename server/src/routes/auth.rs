@@ -14,6 +14,7 @@ use crate::clock;
 use crate::domain::{Email, Password, PersonName, Username};
 use crate::error::{ApiError, AuthFailure, FieldErrors};
 use crate::extract::{AppJson, ClientInfo};
+use crate::openapi::{SignInRefused, Throttled};
 use crate::password_policy::{Attributes, PasswordPolicy};
 use crate::sessions::{self, LogoutScope};
 use crate::state::AppState;
@@ -97,7 +98,7 @@ impl Registration {
     responses(
         (status = 201, description = "Account created and signed in", body = AuthResponse),
         (status = 400, description = "Field errors, e.g. a taken email or a common password"),
-        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+        Throttled,
     )
 )]
 async fn register(
@@ -206,9 +207,8 @@ async fn authenticate(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
-        (status = 400, description = "A field is missing"),
-        (status = 401, description = "Wrong email or password (`authentication_failed`)"),
-        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+        SignInRefused,
+        Throttled,
     )
 )]
 pub(super) async fn login(
@@ -232,9 +232,8 @@ pub(super) async fn login(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
-        (status = 400, description = "A field is missing"),
-        (status = 401, description = "Wrong email or password (`authentication_failed`)"),
-        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+        SignInRefused,
+        Throttled,
     )
 )]
 async fn obtain_pair(

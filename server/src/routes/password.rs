@@ -12,6 +12,7 @@ use super::{parse_field, parse_password};
 use crate::audit::{Event, EventKind, Outcome};
 use crate::error::{ApiError, AuthFailure, FieldErrors};
 use crate::extract::{AppJson, AuthUser, ClientInfo};
+use crate::openapi::Throttled;
 use crate::password_policy::Attributes;
 use crate::sessions;
 use crate::state::AppState;
@@ -32,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "Changed; every other session is signed out"),
         (status = 400, description = "Field errors: wrong current password, weak or mismatched new one"),
         (status = 401, description = "No, an invalid, an expired or a revoked access token"),
-        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+        Throttled,
     )
 )]
 async fn change(

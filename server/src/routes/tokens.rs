@@ -10,6 +10,7 @@ use utoipa_axum::routes;
 use super::required;
 use crate::error::ApiError;
 use crate::extract::{AppJson, ClientInfo};
+use crate::openapi::Throttled;
 use crate::sessions;
 use crate::state::AppState;
 use crate::throttle::{Account, Action};
@@ -32,7 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 200, description = "The next pair", body = TokenPair),
         (status = 400, description = "`refresh` missing"),
         (status = 401, description = "Invalid, expired, blacklisted or reused token (`token_reused` ends the session)"),
-        (status = 429, description = "Rate limit reached (`throttled`, with Retry-After)"),
+        Throttled,
     )
 )]
 pub(super) async fn refresh(

@@ -66,6 +66,15 @@ async fn the_description_lists_exactly_the_routes_served() {
     let login = &document["paths"]["/api/login"]["post"];
     assert!(login["requestBody"].is_object(), "{login}");
     assert!(login["responses"]["401"].is_object(), "{login}");
+    for limited in [
+        "/api/login",
+        "/api/register",
+        "/api/token/refresh",
+        "/api/password/change",
+    ] {
+        let responses = &document["paths"][limited]["post"]["responses"];
+        assert!(responses["429"].is_object(), "{limited}: {responses}");
+    }
     assert_eq!(
         document["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
