@@ -36,7 +36,7 @@ E2E_ADDR := 127.0.0.1:3100
 e2e:
 	rm -f target/e2e.sqlite3 target/e2e.sqlite3-shm target/e2e.sqlite3-wal
 	DATABASE_URL=sqlite://target/e2e.sqlite3 JWT_ACCESS_TOKEN_LIFETIME=3s \
-	RATE_LIMIT_PER_IP=2000/min RATE_LIMIT_PER_ACCOUNT=2000/min \
+	RATE_LIMIT_PER_IP=2000/min RATE_LIMIT_PER_ACCOUNT=2000/min RUST_LOG=warn \
 	DEV_SECRET_FILE=target/e2e-dev-secret LEPTOS_SITE_ADDR=$(E2E_ADDR) GATEHOUSE_URL=http://$(E2E_ADDR) \
 	cargo leptos end-to-end --release
 
