@@ -10,12 +10,12 @@ pub mod rules;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
 use auth::provide_auth;
 use components::AccountNav;
-use pages::{LoginPage, NotFound, PasswordPage, ProfilePage, RegisterPage, SessionsPage};
+use pages::{CurrentPage, Page};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_auth();
+    let page = RwSignal::new(Page::NotFound);
     // Effects run only in the browser, after hydration: tests wait for this mark before they
     // click, since the server-rendered form is visible earlier.
     Effect::new(|| {
@@ -63,13 +64,15 @@ pub fn App() -> impl IntoView {
                 <AccountNav/>
             </header>
             <main class="page">
-                <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("/") view=ProfilePage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/register") view=RegisterPage/>
-                    <Route path=path!("/sessions") view=SessionsPage/>
-                    <Route path=path!("/password") view=PasswordPage/>
-                </Routes>
+                // Each route only names its page; `CurrentPage` shows it (see there why).
+                <FlatRoutes fallback=move || page.set(Page::NotFound)>
+                    <Route path=path!("/") view=move || page.set(Page::Profile)/>
+                    <Route path=path!("/login") view=move || page.set(Page::Login)/>
+                    <Route path=path!("/register") view=move || page.set(Page::Register)/>
+                    <Route path=path!("/sessions") view=move || page.set(Page::Sessions)/>
+                    <Route path=path!("/password") view=move || page.set(Page::Password)/>
+                </FlatRoutes>
+                <CurrentPage page/>
             </main>
             <footer class="footer">"Signed tokens, rotated on every refresh."</footer>
         </Router>

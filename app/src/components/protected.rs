@@ -1,6 +1,7 @@
 //! A page part only a signed-in user sees: nothing private renders before the browser knows
 //! the user is signed in, and a signed-out visitor is sent to the sign-in page.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -8,7 +9,7 @@ use crate::auth::use_auth;
 use crate::pages::replace;
 
 #[component]
-pub fn Protected(children: ChildrenFn) -> impl IntoView {
+pub fn Protected<C: IntoView + 'static>(children: TypedChildrenFn<C>) -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
     Effect::new(move || {
@@ -16,12 +17,16 @@ pub fn Protected(children: ChildrenFn) -> impl IntoView {
             navigate("/login", replace());
         }
     });
-    view! {
-        <Show
-            when=move || auth.signed_in() == Some(true)
-            fallback=|| view! { <p class="muted">"Loading your account…"</p> }
-        >
-            {children()}
-        </Show>
+    // Typed children and a typed branch rather than `ChildrenFn` and `<Show fallback>`, which
+    // are type-erased: every erased view brings its async-hydration code into the wasm (see
+    // `CurrentPage`).
+    let children = children.into_inner();
+    let signed_in = Memo::new(move |_| auth.signed_in() == Some(true));
+    move || {
+        if signed_in.get() {
+            Either::Left(children())
+        } else {
+            Either::Right(view! { <p class="muted">"Loading your account…"</p> })
+        }
     }
 }

@@ -53,11 +53,18 @@ fn Profile() -> impl IntoView {
             None => Either::Right(view! { <p class="muted">"Loading your account…"</p> }),
         }
     };
-    view! {
-        <Show when=move || user.with(Option::is_some) fallback=waiting>
-            {move || user.get().map(|found| view! { <Details user=found devices/> })}
-            <EditNames user/>
-        </Show>
+    // A typed branch rather than `<Show fallback>`, whose fallback is type-erased (see
+    // `Protected`). `waiting` is a view of its own so that a new problem redraws only it.
+    let loaded = Memo::new(move |_| user.with(Option::is_some));
+    move || {
+        if loaded.get() {
+            Either::Left(view! {
+                {move || user.get().map(|found| view! { <Details user=found devices/> })}
+                <EditNames user/>
+            })
+        } else {
+            Either::Right(waiting())
+        }
     }
 }
 
