@@ -80,7 +80,7 @@ trap cleanup EXIT
 
 new_database() { # name -> creates it, to be dropped on exit
   databases+=("$1")
-  psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
+  PGOPTIONS=--client-min-messages=warning psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
 }
 
 start_gatehouse() { # DATABASE_URL -> sets gatehouse_pid
@@ -127,6 +127,25 @@ peak_rss() { # pid -> VmHWM in KiB of the process plus its children (gunicorn's 
   echo "$total"
 }
 
+cpu_ticks() { # pid -> CPU time (clock ticks) used so far by the process and its children
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# Waits (up to 30 s) until the server is idle. A server can still be working when wrk stops:
+# the peer's sync workers finish every sign-in already queued in the listen backlog (seconds of
+# PBKDF2 after a storm), which would otherwise land on the other server's next run.
+settle() { # pid
+  local before after
+  for _ in $(seq 60); do
+    before=$(cpu_ticks "$1"); sleep 0.5; after=$(cpu_ticks "$1")
+    ((after - before < 5)) && return
+  done
+}
+
 sessions() { # base-url count file: the benchmark account's sessions (sign-ins are not timed)
   python3 scripts/bench/sessions.py "$1" "$email" "$password" "$2" "$3"
 }
@@ -136,6 +155,13 @@ wrk_run() { # server db scenario script threads connections [wrk args...]
   BENCH_LABEL="\"scenario\":\"$scenario\",\"server\":\"$server\",\"db\":\"$db\"" \
     wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s -s "scripts/bench/$script" \
     "$@" >>"$work/wrk.log" 2>&1
+}
+
+pid_of() { # server -> its pid
+  case $1 in
+    gatehouse) echo "$gatehouse_pid" ;;
+    *) echo "$peer_pid" ;;
+  esac
 }
 
 base_of() { # server -> its URL
@@ -184,6 +210,7 @@ alternate() { # db scenario...
       for server in "${order[@]}"; do
         echo "   round $round: $name on $server ($db)"
         scenario "$name" "$server" "$db"
+        settle "$(pid_of "$server")"
       done
     done
   done
@@ -207,7 +234,10 @@ step "Sign-ins with the peer on Argon2"
 peer_pid=$(start_peer "$peer_argon2_port" PEER_ARGON2=1)
 pids+=("$peer_pid")
 sessions "$(base_of peer-argon2)" 1 "$work/peer-argon2-sqlite-me"
-for round in $(seq "$rounds"); do scenario login peer-argon2 sqlite; done
+for round in $(seq "$rounds"); do
+  scenario login peer-argon2 sqlite
+  settle "$peer_pid"
+done
 stop "$peer_pid" peer-argon2
 
 step "PostgreSQL: refresh, me"
