@@ -40,6 +40,7 @@ e2e:
 	DEV_SECRET_FILE=target/e2e-dev-secret LEPTOS_SITE_ADDR=$(E2E_ADDR) GATEHOUSE_URL=http://$(E2E_ADDR) \
 	cargo leptos end-to-end --release
 
-## make bench: benchmarks on loopback (not part of make test); writes target/bench/results.md.
+## make bench: Gatehouse vs the Django + simplejwt peer on loopback, driven by wrk (not part of
+## make test); prints the table and writes target/bench/results.md.
 bench: setup
 	scripts/bench.sh

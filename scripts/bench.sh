@@ -1,95 +1,264 @@
 #!/usr/bin/env bash
-# Gatehouse's benchmarks (not part of `make test`): a release build on loopback, driven by
-# server/examples/load.rs. Refresh (token rotation) on SQLite and on PostgreSQL, and
-# GET /api/user/, each for BENCH_SECONDS with BENCH_USERS concurrent sessions. Prints a table
-# and writes it to target/bench/results.md.
+# Gatehouse's benchmark suite (`make bench`, not part of `make test`): Gatehouse (release build)
+# side by side with the Django + DRF + simplejwt peer (../shared/bench/peer_simplejwt), both on
+# loopback, driven by wrk (Debian's package) with the Lua scripts in scripts/bench/. Scenarios
+# alternate between the two servers, round after round, so machine noise hits both alike; the
+# report takes each figure's median over the rounds. Prints the table and writes it to
+# target/bench/results.md. See the README's Benchmarks section.
+#
+# Knobs: BENCH_SECONDS (per run, default 10), BENCH_ROUNDS (default 3), BENCH_PEER (the peer's
+# directory), BENCH_POSTGRES_URL (an admin URL for creating the throwaway databases),
+# BENCH_BUILD=0 (reuse the last release build and criterion figures, when iterating on the suite).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # npm's binaryen wasm-opt (scripts/setup.sh) must come first: cargo-leptos runs it for release builds.
-export PATH="$root/.tools/node_modules/.bin:$PATH"
+export PATH="$root/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 seconds=${BENCH_SECONDS:-10}
-users=${BENCH_USERS:-32}
-port=${BENCH_PORT:-3300}
+rounds=${BENCH_ROUNDS:-3}
+peer_dir=${BENCH_PEER:-$root/../shared/bench/peer_simplejwt}
+peer_venv=${PEER_VENV:-$HOME/.cache/peer-simplejwt-venv}
 pg_admin=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+gatehouse_port=3300
+peer_port=8900
+peer_argon2_port=8901
+# Connections per scenario. `me` at 64 as the budget names; refresh needs a thread per
+# connection (scripts/bench/refresh.lua); the login storm queues more sign-ins than there are
+# cores while a slow probe (4 connections, 10 ms apart) measures GET /api/user/ beside it.
+me_connections=64
+refresh_connections=16
+login_connections=4
+storm_connections=8
+probe_connections=4
+probe_delay_ms=10
+email=bench@example.com
+password=bench-load-password-1
+
 out=target/bench
 mkdir -p "$out"
 results="$out/results.jsonl"
-: > "$results"
-
-# The release site (server + wasm bundle, as deployed), then the load driver.
-cargo leptos build --release
-cargo build --release --locked -p server --example load
-server=target/release/server
-load=target/release/examples/load
+: >"$results"
 work=$(mktemp -d)
-pg_db="gatehouse_bench_$$"
-server_pid=""
+export BENCH_LUA="$root/scripts/bench" BENCH_JSON="$results"
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
+# 1. Tools: wrk from Debian, skipped when present.
+if ! command -v wrk >/dev/null 2>&1; then
+  step "wrk (Debian package)"
+  sudo_if_needed=""
+  [ "$(id -u)" -eq 0 ] || sudo_if_needed=sudo
+  $sudo_if_needed apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq wrk >/dev/null
+fi
+
+# 2. The release site (server + wasm bundle, as deployed), and the micro benchmarks, which must
+#    be as lint-clean as the rest though `make lint` does not build them (criterion is slow to
+#    compile, so it stays out of `make test`).
+if [ "${BENCH_BUILD:-1}" != 0 ]; then
+  step "release build"
+  cargo leptos build --release
+  step "criterion: token sign and verify"
+  cargo clippy -p microbench --all-targets --locked -- -D warnings
+  cargo bench -p microbench --locked --bench tokens -- --warm-up-time 1 --measurement-time 3 --noplot
+fi
+
+# Every server this script starts, by pid, so the trap stops exactly those, also on failure.
+pids=()
+databases=()
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null || true
-  psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for db in "${databases[@]}"; do
+    psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  done
+  # The servers' and wrk's output stay for a look after a failed or surprising run.
+  cp "$work"/*.log "$out/" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-start_server() { # DATABASE_URL
-  DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$port" JWT_SECRET_KEY="$("$server" generate-secret | cut -d= -f2-)" \
-    DEV_SECRET_FILE="$work/secret" RUST_LOG=warn "$server" >"$work/server.log" 2>&1 &
-  server_pid=$!
+new_database() { # name -> creates it, to be dropped on exit
+  databases+=("$1")
+  PGOPTIONS=--client-min-messages=warning psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
+}
+
+start_gatehouse() { # DATABASE_URL -> sets gatehouse_pid
+  # RATE_LIMIT_ENABLED=false: a load test is one client hammering, exactly what limits stop.
+  DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$gatehouse_port" RATE_LIMIT_ENABLED=false \
+    JWT_SECRET_KEY="$(target/release/server generate-secret | cut -d= -f2-)" \
+    DEV_SECRET_FILE="$work/secret" RUST_LOG=warn target/release/server >>"$work/gatehouse.log" 2>&1 &
+  gatehouse_pid=$!
+  pids+=("$gatehouse_pid")
   for _ in $(seq 100); do
-    curl -fsS "http://127.0.0.1:$port/login" >/dev/null 2>&1 && return
+    curl -fsS "http://127.0.0.1:$gatehouse_port/readyz" >/dev/null 2>&1 && return
     sleep 0.1
   done
-  echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1
+  echo "Gatehouse did not start:" >&2; cat "$work/gatehouse.log" >&2; exit 1
 }
 
-stop_server() {
-  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+start_peer() { # port [env...] -> prints the pid (the gunicorn master; its workers are children)
+  local port=$1; shift
+  env "$@" PEER_VENV="$peer_venv" "$peer_dir/run" "$port" "$work/peer-$port.sqlite3" 2>>"$work/peer.log"
 }
 
-drive() { # scenario label
-  "$load" --base "http://127.0.0.1:$port" --scenario "$1" --users "$users" --seconds "$seconds" --label "$2" | tee -a "$results"
+forget() { # pid: no longer ours to stop (it has ended), so the trap never signals a reused pid
+  local kept=() pid
+  for pid in "${pids[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
+  pids=("${kept[@]}")
 }
 
-echo "== SQLite"
-start_server "sqlite://$work/bench.sqlite3"
-drive refresh sqlite
-drive me sqlite
-stop_server
+stop() { # pid label: records its peak RSS (with its workers') as label, then stops it
+  local pid=$1 label=$2
+  printf '{"scenario":"rss","server":"%s","kib":%d}\n' "$label" "$(peak_rss "$pid")" >>"$results"
+  kill "$pid"
+  # The peer's master is not our child (its run script started it), so `wait` cannot see it end.
+  wait "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  forget "$pid"
+}
 
-echo "== PostgreSQL"
-psql "$pg_admin" -qc "CREATE DATABASE $pg_db" >/dev/null
-start_server "${pg_admin%/*}/$pg_db"
-drive refresh postgres
-drive me postgres
-stop_server
+peak_rss() { # pid -> VmHWM in KiB of the process plus its children (gunicorn's workers)
+  local total=0 pid kib
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    kib=$(awk '/^VmHWM:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)
+    total=$((total + ${kib:-0}))
+  done
+  echo "$total"
+}
 
-python3 - "$results" "$out/results.md" "$seconds" "$users" <<'PY'
-import gzip, json, subprocess, sys, datetime, platform
-rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-bundle = {name: open(f"target/site/pkg/gatehouse.{name}", "rb").read() for name in ("wasm", "js")}
-raw = sum(len(data) for data in bundle.values())
-zipped = sum(len(gzip.compress(data, 9)) for data in bundle.values())
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
-cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-lines = [
-    f"Gatehouse benchmarks, {datetime.date.today()}, {cores} cores ({cpu}); "
-    f"{sys.argv[4]} concurrent sessions, {sys.argv[3]} s per run, release build on loopback.",
-    "",
-    "| scenario | backend | requests/s | p50 ms | p99 ms | errors |",
-    "|---|---|---:|---:|---:|---:|",
-]
-names = {"refresh": "refresh (rotation)", "me": "GET /api/user/"}
-for r in rows:
-    lines.append(f"| {names.get(r['scenario'], r['scenario'])} | {r['label']} | {r['per_second']:.0f} | {r['p50_ms']} | {r['p99_ms']} | {r['errors']} |")
-lines += [
-    "",
-    f"Browser bundle (release, wasm-opt -Oz): wasm + JS {raw / 1024:.0f} KiB raw, "
-    f"{zipped / 1024:.1f} KiB gzip (budget 250 KiB gzip).",
-]
-table = "\n".join(lines)
-open(sys.argv[2], "w").write(table + "\n")
-print("\n" + table)
-PY
+cpu_ticks() { # pid -> CPU time (clock ticks) used so far by the process and its children
+  local total=0 pid
+  for pid in "$1" $(pgrep -P "$1" || true); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+
+# Waits (up to 30 s) until the server is idle. A server can still be working when wrk stops:
+# the peer's sync workers finish every sign-in already queued in the listen backlog (seconds of
+# PBKDF2 after a storm), which would otherwise land on the other server's next run.
+settle() { # pid
+  local before after
+  for _ in $(seq 60); do
+    before=$(cpu_ticks "$1"); sleep 0.5; after=$(cpu_ticks "$1")
+    ((after - before < 5)) && return
+  done
+}
+
+sessions() { # base-url count file: the benchmark account's sessions (sign-ins are not timed)
+  python3 scripts/bench/sessions.py "$1" "$email" "$password" "$2" "$3"
+}
+
+wrk_run() { # server db scenario script threads connections [wrk args...]
+  local server=$1 db=$2 scenario=$3 script=$4 threads=$5 connections=$6; shift 6
+  BENCH_LABEL="\"scenario\":\"$scenario\",\"server\":\"$server\",\"db\":\"$db\"" \
+    wrk -t "$threads" -c "$connections" -d "${seconds}s" --timeout 10s -s "scripts/bench/$script" \
+    "$@" >>"$work/wrk.log" 2>&1
+}
+
+pid_of() { # server -> its pid
+  case $1 in
+    gatehouse) echo "$gatehouse_pid" ;;
+    *) echo "$peer_pid" ;;
+  esac
+}
+
+base_of() { # server -> its URL
+  case $1 in
+    gatehouse) echo "http://127.0.0.1:$gatehouse_port" ;;
+    peer) echo "http://127.0.0.1:$peer_port" ;;
+    peer-argon2) echo "http://127.0.0.1:$peer_argon2_port" ;;
+  esac
+}
+
+# One scenario on one server. Sessions for rotation are fresh each run: a rotation cut off
+# at the end of a run leaves wrk holding a token the server has already replaced.
+scenario() { # name server db
+  local name=$1 server=$2 db=$3 base; base=$(base_of "$2")
+  export BENCH_EMAIL=$email BENCH_PASSWORD=$password BENCH_SESSIONS="$work/$server-$db-me"
+  case $name in
+    me)
+      wrk_run "$server" "$db" me me.lua 2 "$me_connections" "$base" ;;
+    refresh)
+      BENCH_SESSIONS="$work/$server-$db-refresh"
+      sessions "$base" "$refresh_connections" "$BENCH_SESSIONS"
+      wrk_run "$server" "$db" refresh refresh.lua "$refresh_connections" "$refresh_connections" "$base" ;;
+    login)
+      wrk_run "$server" "$db" login login.lua 1 "$login_connections" "$base" ;;
+    mixed)
+      # The storm outlasts the probe by a second on each side.
+      local storm_seconds=$((seconds + 2))
+      BENCH_LABEL="\"scenario\":\"storm\",\"server\":\"$server\",\"db\":\"$db\"" \
+        wrk -t 1 -c "$storm_connections" -d "${storm_seconds}s" --timeout 10s -s scripts/bench/login.lua \
+        "$base" >>"$work/wrk.log" 2>&1 &
+      local storm=$!
+      pids+=("$storm")
+      sleep 1
+      BENCH_DELAY_MS=$probe_delay_ms wrk_run "$server" "$db" mixed me.lua 1 "$probe_connections" "$base"
+      wait "$storm"
+      forget "$storm" ;;
+  esac
+}
+
+# Each round runs every scenario on both servers, the one going first changing every round.
+alternate() { # db scenario...
+  local db=$1; shift
+  for round in $(seq "$rounds"); do
+    for name in "$@"; do
+      if ((round % 2)); then order=(gatehouse peer); else order=(peer gatehouse); fi
+      for server in "${order[@]}"; do
+        echo "   round $round: $name on $server ($db)"
+        scenario "$name" "$server" "$db"
+        settle "$(pid_of "$server")"
+      done
+    done
+  done
+}
+
+uptime >"$out/load-before"
+pgrep -c 'rustc|cc1' >"$out/compilers-before" || true
+
+step "SQLite: me, refresh, login, mixed"
+start_gatehouse "sqlite://$work/gatehouse.sqlite3"
+peer_pid=$(start_peer "$peer_port")
+pids+=("$peer_pid")
+sessions "$(base_of gatehouse)" 2 "$work/gatehouse-sqlite-me"
+sessions "$(base_of peer)" 2 "$work/peer-sqlite-me"
+alternate sqlite me refresh login mixed
+stop "$gatehouse_pid" gatehouse-sqlite
+stop "$peer_pid" peer-sqlite
+
+# Django's Argon2 hasher (argon2-cffi's defaults), for a like-for-like sign-in figure.
+step "Sign-ins with the peer on Argon2"
+peer_pid=$(start_peer "$peer_argon2_port" PEER_ARGON2=1)
+pids+=("$peer_pid")
+sessions "$(base_of peer-argon2)" 1 "$work/peer-argon2-sqlite-me"
+for round in $(seq "$rounds"); do
+  scenario login peer-argon2 sqlite
+  settle "$peer_pid"
+done
+stop "$peer_pid" peer-argon2
+
+step "PostgreSQL: refresh, me"
+gatehouse_db="gatehouse_bench_$$" peer_db="peer_bench_$$"
+new_database "$gatehouse_db"
+new_database "$peer_db"
+start_gatehouse "${pg_admin%/*}/$gatehouse_db"
+peer_pid=$(start_peer "$peer_port" PEER_PG="$peer_db")
+pids+=("$peer_pid")
+sessions "$(base_of gatehouse)" 2 "$work/gatehouse-postgres-me"
+sessions "$(base_of peer)" 2 "$work/peer-postgres-me"
+alternate postgres refresh me
+stop "$gatehouse_pid" gatehouse-postgres
+stop "$peer_pid" peer-postgres
+
+uptime >"$out/load-after"
+pgrep -c 'rustc|cc1' >"$out/compilers-after" || true
+iterations=$("$peer_venv/bin/python" -c \
+  'from django.contrib.auth.hashers import PBKDF2PasswordHasher as H; print(H.iterations)')
+python3 scripts/bench/report.py "$results" "$out/results.md" \
+  "seconds=$seconds" "rounds=$rounds" "me_connections=$me_connections" \
+  "refresh_connections=$refresh_connections" "login_connections=$login_connections" \
+  "storm_connections=$storm_connections" "probe_connections=$probe_connections" \
+  "probe_delay_ms=$probe_delay_ms" "pbkdf2_iterations=$iterations"

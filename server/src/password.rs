@@ -1,12 +1,14 @@
 //! Password hashing with Argon2id (OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1),
-//! run on the blocking pool and bounded so a login storm cannot starve request handling.
+//! on a few dedicated, lower-priority threads, so a login storm can neither starve request
+//! handling nor grow the server's memory.
 
-use std::sync::{Arc, LazyLock};
+use std::panic::AssertUnwindSafe;
+use std::sync::mpsc;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use anyhow::Context;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use tokio::sync::Semaphore;
 
 fn argon2() -> Argon2<'static> {
     let params = Params::new(19 * 1024, 2, 1, None).expect("OWASP Argon2id parameters are valid");
@@ -38,31 +40,64 @@ fn verify_now(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Hashes and verifies off the async workers, at most `concurrency` at a time.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Hashes and verifies on `threads` threads of its own, queueing the rest.
+///
+/// Not tokio's blocking pool, for two reasons the benchmarks showed (README, Benchmarks). Each
+/// hash allocates 19 MiB; spread over the pool's many threads, the allocator kept freed blocks
+/// in many per-thread arenas, and a login storm grew the server from 13 MiB to ~480 MiB. A
+/// fixed few threads reuse the same few blocks. And at the workers' priority, two hashes on two
+/// cores delayed every other request by a scheduler slice; at a lower one, request handling
+/// takes a core back as soon as it has work.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<Job>,
 }
 
 impl PasswordHasher {
-    pub fn new(concurrency: usize) -> Self {
-        Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+    /// Starts `threads` hashing threads; they stop when the last clone of the hasher is dropped.
+    pub fn new(threads: usize) -> Self {
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..threads.max(1) {
+            let queue = Arc::clone(&queue);
+            std::thread::Builder::new()
+                .name(format!("argon2-{n}"))
+                .spawn(move || {
+                    lower_priority();
+                    loop {
+                        // The guard is a temporary of this statement: released before the job runs.
+                        let next = queue
+                            .lock()
+                            .map_err(drop)
+                            .and_then(|q| q.recv().map_err(drop));
+                        let Ok(job) = next else { return };
+                        // A panicking job drops its answer channel (its caller gets an error),
+                        // and the thread lives on.
+                        let _ = std::panic::catch_unwind(AssertUnwindSafe(job));
+                    }
+                })
+                .expect("the OS can start a few threads at start-up");
         }
+        Self { jobs }
     }
 
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> anyhow::Result<T> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .context("password hasher closed")?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .context("password hashing task failed")
+        let (answer, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            // A caller that has gone (client disconnected) no longer needs its hash.
+            if !answer.is_closed() {
+                let _ = answer.send(work());
+            }
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| anyhow::anyhow!("password hasher stopped"))?;
+        result.await.context("password hashing task failed")
     }
 
     /// A PHC string (algorithm, parameters and salt travel with the hash).
@@ -83,6 +118,36 @@ impl PasswordHasher {
             }
         })
         .await
+    }
+}
+
+/// Nice 10 for the calling thread (on Linux, `setpriority` with a thread id changes only that
+/// thread): the async workers win a contended core, hashing gets every idle cycle.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: both calls only read their integer arguments and touch no memory of ours.
+    let done = unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10) };
+    if done != 0 {
+        tracing::warn!(error = %std::io::Error::last_os_error(), "could not lower the password hashing threads' priority");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// Makes the allocator give each hash's 19 MiB straight back to the OS when the hash is done.
+/// Call once at start-up.
+///
+/// glibc serves large allocations with mmap only until the first is freed, then raises that
+/// threshold and keeps them on the heap; there small allocations split a freed block, the next
+/// hash no longer fits in it, and the heap grows (a login storm took the server from 13 MiB to
+/// ~230 MiB). A fixed threshold keeps every block above 1 MiB in mmap: peak memory is the
+/// hashes in flight, and idle memory returns to the base.
+pub fn return_hash_memory_to_os() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a glibc tuning parameter; any value is valid.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
     }
 }
 

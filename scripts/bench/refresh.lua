@@ -1,0 +1,23 @@
+-- wrk: token rotation. Run with as many threads as connections (-t N -c N): each thread then
+-- owns one connection and one session, sends its current refresh token and keeps the new one
+-- from the answer, so every request rotates its own session's latest token.
+local common = dofile(os.getenv("BENCH_LUA") .. "/common.lua")
+local sessions = common.sessions()
+
+function setup(thread)
+  common.assign(thread, sessions)
+end
+
+function request()
+  return common.json_post("/api/token/refresh/", '{"refresh":"' .. refresh .. '"}')
+end
+
+function response(status, headers, body)
+  if status == 200 then
+    refresh = body:match('"refresh"%s*:%s*"([^"]+)"') or refresh
+  end
+end
+
+function done(summary, latency)
+  common.report(summary, latency)
+end
