@@ -26,3 +26,4 @@ pub mod store;
 pub mod throttle;
 pub mod tokens;
 pub mod upkeep;
+pub mod user_cache;

@@ -32,6 +32,7 @@ use crate::state::{AppState, SessionPolicy};
 use crate::store::Store;
 use crate::throttle::Throttle;
 use crate::tokens::TokenService;
+use crate::user_cache::UserCache;
 use crate::{routes, secret, upkeep};
 
 /// A bound, ready-to-run server.
@@ -68,6 +69,7 @@ impl Application {
             tokens: Arc::new(tokens),
             hasher: PasswordHasher::new(hashing_threads),
             revocations: Arc::default(),
+            users: UserCache::default(),
             policy: SessionPolicy::from_config(&config),
             password_policy: PasswordPolicy {
                 min_chars: usize::from(config.password_min_length),

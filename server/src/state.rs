@@ -18,6 +18,7 @@ use crate::security_headers::SecurityHeaders;
 use crate::store::Store;
 use crate::throttle::Throttle;
 use crate::tokens::{LEEWAY_SECS, TokenService};
+use crate::user_cache::UserCache;
 
 /// The application state behind `State<AppState>`; cheap to clone.
 #[derive(Clone)]
@@ -26,6 +27,7 @@ pub struct AppState {
     pub tokens: Arc<TokenService>,
     pub hasher: PasswordHasher,
     pub revocations: Arc<Revocations>,
+    pub users: UserCache,
     pub policy: SessionPolicy,
     pub password_policy: PasswordPolicy,
     pub throttle: Arc<Throttle>,

@@ -1,4 +1,7 @@
-//! The signed-in user's account: `GET /api/user/`.
+//! The signed-in user's account: `GET /api/user/` (from `user_cache` when it can) and
+//! `PATCH /api/user/`.
+
+use std::sync::Arc;
 
 use app::api::{UpdateUserRequest, User};
 use axum::Json;
@@ -42,13 +45,16 @@ pub fn public_user(row: &UserRow) -> User {
 async fn me(
     State(state): State<AppState>,
     AuthUser(claims): AuthUser,
-) -> Result<Json<User>, ApiError> {
+) -> Result<Json<Arc<User>>, ApiError> {
+    if let Some(user) = state.users.get(claims.user_id) {
+        return Ok(Json(user));
+    }
     let user = state
         .store
         .user_by_id(claims.user_id)
         .await?
         .ok_or(ApiError::Unauthorized(AuthFailure::UserNotFound))?;
-    Ok(Json(public_user(&user)))
+    Ok(Json(state.users.put(public_user(&user))))
 }
 
 /// Changes the user's first and/or last name (the fields sent; the others stay).
@@ -68,7 +74,7 @@ async fn update(
     State(state): State<AppState>,
     AuthUser(claims): AuthUser,
     AppJson(body): AppJson<UpdateUserRequest>,
-) -> Result<Json<User>, ApiError> {
+) -> Result<Json<Arc<User>>, ApiError> {
     let mut errors = FieldErrors::new();
     let mut parse = |field: &'static str, value: &Option<String>| match value {
         None => None,
@@ -90,5 +96,5 @@ async fn update(
         )
         .await?
         .ok_or(ApiError::Unauthorized(AuthFailure::UserNotFound))?;
-    Ok(Json(public_user(&user)))
+    Ok(Json(state.users.put(public_user(&user))))
 }

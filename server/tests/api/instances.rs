@@ -99,3 +99,37 @@ async fn a_logout_on_one_instance_stops_the_access_token_on_another_within_the_b
     }
     assert_unauthorized(b.refresh(&tokens.refresh).await, "session_revoked").await;
 }
+
+#[tokio::test]
+async fn a_profile_edit_on_one_instance_shows_on_another_within_a_second_or_so() {
+    let (first, second) = two_instances().await;
+    let tokens = first.register_ok("ada@example.com", PASSWORD).await.tokens;
+    // The second instance has just read (and may keep) the profile.
+    let before: serde_json::Value = second.get_user(&tokens.access).await.json().await.unwrap();
+    assert_eq!(before["first_name"], "");
+
+    let edited = first
+        .client
+        .patch(first.url("/api/user/"))
+        .bearer_auth(&tokens.access)
+        .json(&serde_json::json!({ "first_name": "Augusta" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), StatusCode::OK);
+
+    // Bound: the cache's freshness (gatehouse::user_cache::FRESH_FOR) and a margin.
+    let deadline = Instant::now() + gatehouse::user_cache::FRESH_FOR + Duration::from_secs(1);
+    loop {
+        let profile: serde_json::Value =
+            second.get_user(&tokens.access).await.json().await.unwrap();
+        if profile["first_name"] == "Augusta" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second instance still shows {profile}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -37,6 +37,23 @@ async fn both_names_change_and_the_profile_shows_them() {
 }
 
 #[tokio::test]
+async fn a_profile_read_just_before_an_edit_shows_the_edit_at_once() {
+    let app = spawn_app().await;
+    let tokens = app.register_ok("ada@example.com", PASSWORD).await.tokens;
+    answer(app.get_user(&tokens.access).await, StatusCode::OK).await;
+
+    let body = json!({ "first_name": "Augusta" });
+    answer(
+        app.patch_user(Some(&tokens.access), &body).await,
+        StatusCode::OK,
+    )
+    .await;
+
+    let profile = answer(app.get_user(&tokens.access).await, StatusCode::OK).await;
+    assert_eq!(profile.body["first_name"], "Augusta");
+}
+
+#[tokio::test]
 async fn a_field_left_out_keeps_its_value() {
     let app = spawn_app().await;
     let tokens = app.register_ok("ada@example.com", PASSWORD).await.tokens;
