@@ -46,10 +46,7 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 # 1. Tools: wrk from Debian, skipped when present.
 if ! command -v wrk >/dev/null 2>&1; then
   step "wrk (Debian package)"
-  sudo_if_needed=""
-  [ "$(id -u)" -eq 0 ] || sudo_if_needed=sudo
-  $sudo_if_needed apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq wrk >/dev/null
+  "$root/scripts/apt-install.sh" wrk
 fi
 
 # 2. The release site (server + wasm bundle, as deployed), and the micro benchmarks, which must

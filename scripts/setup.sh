@@ -51,10 +51,7 @@ fi
 # 5. A browser for the end-to-end tests, from Debian (Playwright cannot download its own here).
 if ! command -v chromium >/dev/null 2>&1; then
   step "Debian chromium"
-  sudo_if_needed=""
-  [ "$(id -u)" -eq 0 ] || sudo_if_needed=sudo
-  $sudo_if_needed apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_if_needed apt-get install -y -qq chromium >/dev/null
+  "$root/scripts/apt-install.sh" chromium
 fi
 
 # 6. Playwright, without its browser download.
