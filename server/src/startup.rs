@@ -28,7 +28,7 @@ use crate::metrics::{self, Metrics};
 use crate::password::PasswordHasher;
 use crate::password_policy::PasswordPolicy;
 use crate::security_headers::{self, SecurityHeaders};
-use crate::state::{AppState, SessionPolicy};
+use crate::state::{AppState, SessionPolicy, Shared};
 use crate::store::Store;
 use crate::throttle::Throttle;
 use crate::tokens::TokenService;
@@ -63,7 +63,7 @@ impl Application {
         leptos_options.site_addr = listener.local_addr()?;
         let hashing_threads = std::thread::available_parallelism().map_or(1, usize::from);
         let metrics = Arc::new(Metrics::default());
-        let state = AppState {
+        let state = AppState::new(Shared {
             audit: Audit::spawn(store.clone(), metrics.clone()),
             store,
             tokens: Arc::new(tokens),
@@ -91,7 +91,7 @@ impl Application {
                 production: config.app_env == AppEnv::Production,
             }),
             leptos_options,
-        };
+        });
         let sync_from = upkeep::load_revocations(&state)
             .await
             .context("could not load revoked sessions")?;
