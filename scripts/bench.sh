@@ -23,7 +23,9 @@ pg_admin=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 gatehouse_port=3300
 peer_port=8900
 peer_argon2_port=8901
-# Connections per scenario. `me` at 64 as the budget names; refresh needs a thread per
+# Connections per scenario. `me` at 64 as the budget names, from one wrk thread: a second
+# thread only adds a third busy thread on the two cores it shares with the server (by hand,
+# Gatehouse: ~55k → ~63k req/s, p99 2.2 → 1.9 ms); refresh needs a thread per
 # connection (scripts/bench/refresh.lua); the login storm queues more sign-ins than there are
 # cores while a slow probe (4 connections, 10 ms apart) measures GET /api/user/ beside it.
 me_connections=64
@@ -176,7 +178,7 @@ scenario() { # name server db
   export BENCH_EMAIL=$email BENCH_PASSWORD=$password BENCH_SESSIONS="$work/$server-$db-me"
   case $name in
     me)
-      wrk_run "$server" "$db" me me.lua 2 "$me_connections" "$base" ;;
+      wrk_run "$server" "$db" me me.lua 1 "$me_connections" "$base" ;;
     refresh)
       BENCH_SESSIONS="$work/$server-$db-refresh"
       sessions "$base" "$refresh_connections" "$BENCH_SESSIONS"

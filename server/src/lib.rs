@@ -1,5 +1,6 @@
 //! Gatehouse's server: configuration, the HTTP API, tokens, passwords and storage.
 
+pub mod allocator;
 pub mod audit;
 pub mod cli;
 pub mod clock;

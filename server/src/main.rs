@@ -15,7 +15,7 @@ use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    gatehouse::password::return_hash_memory_to_os();
+    gatehouse::allocator::tune();
     // A missing .env is normal (production sets real environment variables).
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();

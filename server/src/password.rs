@@ -135,22 +135,6 @@ fn lower_priority() {
 #[cfg(not(target_os = "linux"))]
 fn lower_priority() {}
 
-/// Makes the allocator give each hash's 19 MiB straight back to the OS when the hash is done.
-/// Call once at start-up.
-///
-/// glibc serves large allocations with mmap only until the first is freed, then raises that
-/// threshold and keeps them on the heap; there small allocations split a freed block, the next
-/// hash no longer fits in it, and the heap grows (a login storm took the server from 13 MiB to
-/// ~230 MiB). A fixed threshold keeps every block above 1 MiB in mmap: peak memory is the
-/// hashes in flight, and idle memory returns to the base.
-pub fn return_hash_memory_to_os() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a glibc tuning parameter; any value is valid.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1024 * 1024);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
