@@ -15,8 +15,8 @@ const MMAP_THRESHOLD: i32 = 1024 * 1024;
 /// Fixing the mmap threshold also switches off glibc's rule that raises this trim threshold
 /// with it, leaving the 128 KiB default: the tokio workers' heaps were then shrunk (madvise)
 /// and faulted back in again and again under load. The benchmarks' `me` scenario went from
-/// ~62k to ~77k req/s with a larger threshold, its p99 from 1.9 to 1.6 ms, and the server's
-/// idle RSS stayed ~20 MiB (the hashes' blocks never live on these heaps).
+/// ~62k to up to ~78k req/s with a larger threshold, its p99 from 1.9 to 1.5–1.8 ms, and the
+/// server's idle RSS stayed ~20 MiB (the hashes' blocks never live on these heaps).
 const TRIM_THRESHOLD: i32 = 16 * 1024 * 1024;
 
 /// Applies both thresholds (glibc only; other allocators keep their defaults).
