@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 dev: setup
 	cargo leptos watch
 
-## make test: set up, then formatting, lints (server and wasm), every crate's tests (the API
+## make test: set up, then the layer check, formatting, lints (server and wasm), every crate's tests (the API
 ## suite on SQLite and on PostgreSQL), and the Playwright suite in Chromium against a release build.
 test: setup lint unit e2e
 
@@ -19,6 +19,7 @@ setup:
 	@scripts/setup.sh
 
 lint:
+	python3 scripts/check-layers.py
 	cargo fmt --all -- --check
 	cargo clippy -p server -p app --features app/ssr --all-targets --locked -- -D warnings
 	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --locked -- -D warnings

@@ -5,6 +5,7 @@ pub mod api;
 mod auth;
 pub mod client;
 mod components;
+mod navigation;
 mod pages;
 pub mod rules;
 

@@ -1,8 +1,15 @@
 //! The command line: `server` serves; subcommands run one-off operations.
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::config::Config;
+use crate::auth::domain::Email;
+use crate::auth::revoke;
+use crate::clock;
+use crate::config::{Config, secret};
+use crate::startup::Application;
+use crate::store::Store;
+use crate::telemetry::Audit;
 
 /// Gatehouse: JWT authentication server (axum + Leptos). Serves the API and the web UI.
 #[derive(Debug, Parser)]
@@ -36,4 +43,72 @@ pub enum Command {
         #[arg(long, default_value_t = 50)]
         limit: u32,
     },
+}
+
+impl Cli {
+    /// Runs the command given (serving by default) to its end.
+    pub async fn run(self) -> anyhow::Result<()> {
+        let config = self.config;
+        match self.command.unwrap_or(Command::Serve) {
+            Command::GenerateSecret => {
+                println!("JWT_SECRET_KEY={}", secret::generate());
+                Ok(())
+            }
+            Command::Migrate => Store::connect(&config.store_options()).await.map(|_| {
+                tracing::info!("migrations applied");
+            }),
+            Command::RevokeAll => revoke_all(&config).await,
+            Command::FlushExpired => flush_expired(&config).await,
+            Command::Audit { user, limit } => audit(&config, &user, limit).await,
+            Command::Serve => Ok(Application::build(config)
+                .await?
+                .run_until_stopped()
+                .await?),
+        }
+    }
+}
+
+async fn revoke_all(config: &Config) -> anyhow::Result<()> {
+    let store = Store::connect(&config.store_options()).await?;
+    let audit = Audit::spawn(store.clone(), Default::default());
+    let revoked = revoke::revoke_all(&store, &audit).await?;
+    audit.flush().await;
+    println!("Revoked {revoked} sessions. Every user must sign in again.");
+    Ok(())
+}
+
+async fn flush_expired(config: &Config) -> anyhow::Result<()> {
+    let store = Store::connect(&config.store_options()).await?;
+    let deleted = revoke::flush_expired(&store, &config.session_policy()).await?;
+    println!("Deleted {deleted} expired sessions.");
+    Ok(())
+}
+
+/// `server audit --user EMAIL`: one line per event, newest first.
+async fn audit(config: &Config, email: &str, limit: u32) -> anyhow::Result<()> {
+    let store = Store::connect(&config.store_options()).await?;
+    let email = Email::parse(email).map_err(|message| anyhow::anyhow!(message))?;
+    let user = store
+        .user_by_email(email.as_str())
+        .await?
+        .with_context(|| format!("no user with the email {}", email.as_str()))?;
+    let events = store.events_of_user(user.id, i64::from(limit)).await?;
+    println!(
+        "{} events of {} (user {}), newest first:",
+        events.len(),
+        user.email,
+        user.id
+    );
+    for event in events {
+        println!(
+            "{}  {:<16} {:<7}  session={}  ip={}  {}",
+            clock::rfc3339(event.at),
+            event.kind,
+            event.outcome,
+            event.session_id.as_deref().unwrap_or("-"),
+            if event.ip.is_empty() { "-" } else { &event.ip },
+            event.detail
+        );
+    }
+    Ok(())
 }

@@ -1,39 +1,28 @@
-//! Builds the application from a `Config`: database, keys, routes, the Leptos UI, and the
-//! listener (port 0 picks a free port, as the API tests do).
+//! Builds the application from a `Config`: database, keys, the rules' state, the background
+//! jobs, the HTTP app, and the listener (port 0 picks a free port, as the API tests do).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
-use app::{App, shell};
-use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderName, HeaderValue, Method, header};
-use axum::response::{IntoResponse, Response};
-use axum::{Router, ServiceExt, middleware};
+use axum::extract::Request;
+use axum::{Router, ServiceExt};
 use leptos::config::get_configuration;
-use leptos_axum::{LeptosRoutes, generate_route_list};
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::cors::CorsLayer;
 use tower_http::normalize_path::NormalizePath;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
-use crate::audit::Audit;
-use crate::config::{AppEnv, Config};
-use crate::error::ApiError;
-use crate::limits::{self, MAX_JSON_BODY_BYTES};
-use crate::metrics::{self, Metrics};
-use crate::password::PasswordHasher;
-use crate::password_policy::PasswordPolicy;
-use crate::security_headers::{self, SecurityHeaders};
-use crate::state::{AppState, SessionPolicy, Shared};
+use crate::auth::password::PasswordHasher;
+use crate::auth::throttle::Throttle;
+use crate::auth::tokens::TokenService;
+use crate::auth::{Auth, revoke};
+use crate::config::{AppEnv, Config, secret};
+use crate::http::middleware::{cors, security_headers::SecurityHeaders};
+use crate::http::state::{AppState, Shared};
+use crate::http::user_cache::UserCache;
+use crate::jobs;
 use crate::store::Store;
-use crate::throttle::Throttle;
-use crate::tokens::TokenService;
-use crate::user_cache::UserCache;
-use crate::{routes, secret, upkeep};
+use crate::telemetry::{Audit, Metrics};
 
 /// A bound, ready-to-run server.
 pub struct Application {
@@ -46,14 +35,8 @@ impl Application {
     /// Opens the database (applying migrations), loads the keys and binds `config.site_addr`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let (current, previous) = secret::resolve(&config)?;
-        let cors = cors_layer(&config.cors_allowed_origins)?;
+        let cors = cors::layer(&config.cors_allowed_origins)?;
         let store = Store::connect(&config.store_options()).await?;
-        let tokens = TokenService::new(
-            &current,
-            &previous,
-            config.jwt_access_token_lifetime,
-            config.jwt_refresh_token_lifetime,
-        );
         let listener = TcpListener::bind(config.site_addr)
             .await
             .with_context(|| format!("could not listen on {}", config.site_addr))?;
@@ -61,26 +44,17 @@ impl Application {
             .context("could not read the Leptos configuration")?
             .leptos_options;
         leptos_options.site_addr = listener.local_addr()?;
-        let hashing_threads = std::thread::available_parallelism().map_or(1, usize::from);
         let metrics = Arc::new(Metrics::default());
+        let auth = Arc::new(rules(&config, store, &current, &previous, &metrics)?);
+        revoke::load_revocations(&auth)
+            .await
+            .context("could not load revoked sessions")?;
+        jobs::spawn(&auth);
+        let audit = auth.audit.clone();
         let state = AppState::new(Shared {
-            audit: Audit::spawn(store.clone(), metrics.clone()),
-            store,
-            tokens: Arc::new(tokens),
-            hasher: PasswordHasher::new(hashing_threads),
-            revocations: Arc::default(),
+            auth,
             users: UserCache::default(),
-            policy: SessionPolicy::from_config(&config),
-            password_policy: PasswordPolicy {
-                min_chars: usize::from(config.password_min_length),
-            },
-            throttle: Arc::new(Throttle::new(
-                config.rate_limit_enabled,
-                config.rate_limit_per_ip,
-                config.rate_limit_per_account,
-                metrics.clone(),
-            )),
-            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
+            trusted_proxies: config.trusted_proxies.clone(),
             metrics,
             // An empty METRICS_TOKEN (as in .env.example) means none.
             metrics_token: config
@@ -92,14 +66,10 @@ impl Application {
             }),
             leptos_options,
         });
-        let sync_from = upkeep::load_revocations(&state)
-            .await
-            .context("could not load revoked sessions")?;
-        upkeep::spawn(state.clone(), sync_from);
         Ok(Self {
             listener,
-            audit: state.audit.clone(),
-            router: router(state, cors),
+            audit,
+            router: crate::http::app(state, cors),
         })
     }
 
@@ -127,80 +97,36 @@ impl Application {
     }
 }
 
-fn router(state: AppState, cors: Option<CorsLayer>) -> Router {
-    let pages = generate_route_list(App);
-    let options = state.leptos_options.clone();
-    let (api, _) = routes::router();
-    // Token and account answers must never sit in a browser or proxy cache (RFC 9111 §5.2.2.5;
-    // OWASP REST Security Cheat Sheet).
-    let api = api.layer(SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ));
-    let (operations, _) = routes::health::router().split_for_parts();
-    let page_context = security_headers::page_context(&state);
-    let router = Router::new()
-        .nest("/api", api)
-        .merge(operations)
-        .leptos_routes_with_context(&state, pages, page_context.clone(), move || {
-            shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(page_context, shell))
-        .layer(DefaultBodyLimit::max(MAX_JSON_BODY_BYTES))
-        .layer(middleware::from_fn(limits::limit_authorization))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track_requests,
-        ))
-        .layer(CatchPanicLayer::custom(panic_answer))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security_headers::apply,
-        ))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state);
-    match cors {
-        Some(cors) => router.layer(cors),
-        None => router,
-    }
-}
-
-/// A panicking handler answers like any internal error: JSON, no stack trace.
-fn panic_answer(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
-    ApiError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
-}
-
-/// Exact origins only: a wildcard or `null` origin would let any page read the API's answers.
-fn cors_layer(origins: &[String]) -> anyhow::Result<Option<CorsLayer>> {
-    let origins = origins
-        .iter()
-        .map(|origin| origin.trim().trim_end_matches('/'))
-        .filter(|origin| !origin.is_empty())
-        .map(|origin| {
-            anyhow::ensure!(
-                origin.starts_with("https://") || origin.starts_with("http://"),
-                "CORS_ALLOWED_ORIGINS: `{origin}` is not an exact origin like https://app.example.com"
-            );
-            HeaderValue::from_str(origin)
-                .with_context(|| format!("CORS_ALLOWED_ORIGINS: `{origin}` is not a valid origin"))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    if origins.is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(
-        CorsLayer::new()
-            .allow_origin(origins)
-            .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
-            .allow_headers([
-                header::AUTHORIZATION,
-                header::CONTENT_TYPE,
-                HeaderName::from_static("x-requested-with"),
-            ]),
-    ))
+/// The rules' state for `config`: keys, hashing threads, limits and the audit writer.
+fn rules(
+    config: &Config,
+    store: Store,
+    current: &secrecy::SecretString,
+    previous: &[secrecy::SecretString],
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<Auth> {
+    let hashing_threads = std::thread::available_parallelism().map_or(1, usize::from);
+    Ok(Auth {
+        audit: Audit::spawn(store.clone(), metrics.clone()),
+        store,
+        tokens: TokenService::new(
+            current,
+            previous,
+            config.jwt_access_token_lifetime,
+            config.jwt_refresh_token_lifetime,
+        ),
+        hasher: PasswordHasher::new(hashing_threads)
+            .context("could not start the password hashing threads")?,
+        revocations: Default::default(),
+        policy: config.session_policy(),
+        password_policy: config.password_policy(),
+        throttle: Throttle::new(
+            config.rate_limit_enabled,
+            config.rate_limit_per_ip,
+            config.rate_limit_per_account,
+            metrics.clone(),
+        ),
+    })
 }
 
 async fn shutdown_signal() {

@@ -3,6 +3,13 @@
 //! recovers by itself; at start it waits for the database. The test runs a private PostgreSQL
 //! (initdb + pg_ctl on a free port) so stopping it touches nothing else.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test and benchmark code: a failure is the finding"
+)]
+
 #[allow(dead_code)] // the API suite's harness; this binary uses part of it
 #[path = "api/helpers.rs"]
 mod helpers;

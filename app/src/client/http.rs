@@ -5,7 +5,7 @@ use gloo_net::http::{Request, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::ClientError;
+use super::error::ClientError;
 use crate::api::ErrorBody;
 
 #[derive(Debug, Clone, Copy)]

@@ -4,6 +4,7 @@
 //! Only browser code calls it (event handlers, effects); it compiles on the server but is
 //! never run there.
 
+mod error;
 mod http;
 mod refresh;
 pub mod tokens;
@@ -13,39 +14,11 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{
-    AuthResponse, ErrorBody, LoginRequest, LogoutRequest, PasswordChangeRequest, RegisterRequest,
-    SessionInfo, UpdateUserRequest, User,
+    AuthResponse, LoginRequest, LogoutRequest, PasswordChangeRequest, RegisterRequest, SessionInfo,
+    UpdateUserRequest, User,
 };
+pub use error::ClientError;
 use http::{Verb, decode, expect_empty, send};
-
-/// Why a call did not succeed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ClientError {
-    /// The session is over (no tokens, or the refresh was refused): the tokens are cleared
-    /// and the user must sign in again.
-    SignedOut,
-    /// The server answered with an error body (validation errors, wrong credentials, ...).
-    Api(ErrorBody),
-    /// The server could not be reached; the tokens are kept.
-    Network,
-}
-
-impl ClientError {
-    /// The error as a body a form can show.
-    pub fn into_body(self) -> ErrorBody {
-        let detail = |text: &str| ErrorBody {
-            detail: Some(text.into()),
-            ..ErrorBody::default()
-        };
-        match self {
-            Self::Api(body) => body,
-            Self::SignedOut => detail("Your session has ended. Please sign in again."),
-            Self::Network => {
-                detail("Could not reach the server. Check your connection and try again.")
-            }
-        }
-    }
-}
 
 /// A call as the signed-in user: Bearer access token; on 401 one shared refresh, one retry.
 async fn authorized(

@@ -12,7 +12,7 @@ use futures::lock::Mutex;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use super::ClientError;
+use super::error::ClientError;
 use super::http::{Verb, error_of, send};
 use super::tokens;
 use crate::api::{RefreshRequest, TokenPair};

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::auth::use_auth;
-use crate::pages::replace;
+use crate::navigation::replace;
 
 #[component]
 pub fn Protected<C: IntoView + 'static>(children: TypedChildrenFn<C>) -> impl IntoView {

@@ -4,10 +4,10 @@ use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::leave_if_signed_in;
 use crate::api::LoginRequest;
 use crate::auth::use_auth;
 use crate::components::{Checks, Field, FormAlert, FormState};
+use crate::navigation::leave_if_signed_in;
 use crate::{client, rules};
 
 #[component]

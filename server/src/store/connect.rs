@@ -8,7 +8,7 @@ use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use super::{Pool, Store};
+use super::pool::{Pool, Store};
 
 /// How to open the database.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! The `auth_events` table: the audit trail.
 
-use super::{Store, on_pool};
+use super::pool::{Store, on_pool};
 
 /// One security-relevant event, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]

@@ -1,6 +1,6 @@
 //! The `sessions` table: start, rotate, list and revoke refresh-token families.
 
-use super::{Store, on_pool};
+use super::pool::{Store, on_pool};
 
 /// A session at sign-in.
 pub struct NewSession<'a> {

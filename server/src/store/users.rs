@@ -1,6 +1,17 @@
 //! The `users` table.
 
-use super::{CreateUserError, Store, on_pool};
+use super::pool::{Store, on_pool};
+
+/// Why an insert into `users` was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("email already registered")]
+    EmailTaken,
+    #[error("username already taken")]
+    UsernameTaken,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
 
 /// A user as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]

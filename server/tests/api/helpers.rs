@@ -9,10 +9,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use app::api::{AuthResponse, TokenPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use gatehouse::config::{AppEnv, Config, LogFormat};
-use gatehouse::forwarded::TrustedProxies;
+use gatehouse::config::Config;
 use gatehouse::startup::Application;
-use gatehouse::throttle::Rate;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use secrecy::SecretString;
@@ -119,39 +117,29 @@ impl Drop for TestDatabase {
     }
 }
 
-/// The test configuration: development, a fixed secret, rate limits off, files in `dir`.
+/// The server's defaults, as `server` with no flags reads them (and the environment, which
+/// the test runs leave alone).
+#[derive(clap::Parser)]
+struct Defaults {
+    #[command(flatten)]
+    config: Config,
+}
+
+/// The test configuration: the defaults, but a fixed secret, rate limits off, a shorter wait
+/// for the database, a free port, and files in `dir`.
 pub fn test_config_in(dir: &Path) -> Config {
-    Config {
-        database_url: None,
-        db_name: None,
-        db_user: "postgres".to_owned(),
-        db_password: None,
-        db_host: "127.0.0.1".to_owned(),
-        db_port: 5432,
-        database_max_connections: 16,
-        database_acquire_timeout: Duration::from_secs(3),
-        database_startup_timeout: Duration::from_secs(10),
-        jwt_secret_key: Some(SecretString::from(test_secret())),
-        jwt_secret: None,
-        jwt_previous_secret_keys: vec![],
-        jwt_access_token_lifetime: Duration::from_secs(60 * 60),
-        jwt_refresh_token_lifetime: Duration::from_secs(7 * 24 * 60 * 60),
-        session_idle_timeout: None,
-        refresh_reuse_grace: Duration::from_secs(10),
-        app_env: AppEnv::Development,
-        cors_allowed_origins: vec![],
-        // Tests sign in and refresh far faster than people; the rate-limit tests switch the
-        // limits on with small budgets.
-        rate_limit_enabled: false,
-        rate_limit_per_ip: Rate::parse("30/min").expect("a valid rate"),
-        rate_limit_per_account: Rate::parse("10/min").expect("a valid rate"),
-        trusted_proxies: TrustedProxies::default(),
-        password_min_length: 8,
-        metrics_token: None,
-        log_format: LogFormat::Text,
-        site_addr: "127.0.0.1:0".parse().expect("a valid address"),
-        dev_secret_file: dir.join("dev-secret"),
-    }
+    let mut config = <Defaults as clap::Parser>::try_parse_from(["server"])
+        .expect("the defaults parse")
+        .config;
+    config.database_url = None;
+    config.database_startup_timeout = Duration::from_secs(10);
+    config.jwt_secret_key = Some(SecretString::from(test_secret()));
+    // Tests sign in and refresh far faster than people; the rate-limit tests switch the
+    // limits on with small budgets.
+    config.rate_limit_enabled = false;
+    config.site_addr = "127.0.0.1:0".parse().expect("a valid address");
+    config.dev_secret_file = dir.join("dev-secret");
+    config
 }
 
 /// The test configuration with a scratch directory that is never created.

@@ -1,6 +1,13 @@
 //! Gatehouse's HTTP API, tested over real HTTP against a real server and a fresh database:
 //! SQLite by default, PostgreSQL with `GATEHOUSE_TEST_BACKEND=postgres` (`make test` runs both).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test and benchmark code: a failure is the finding"
+)]
+
 mod audit;
 mod claims;
 mod commands;

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use secrecy::SecretString;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app, spawn_app_with};
-use gatehouse::throttle::Rate;
+use gatehouse::Rate;
 
 async fn scrape(app: &TestApp) -> String {
     let response = app.get("/metrics").await;

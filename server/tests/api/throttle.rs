@@ -5,8 +5,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::helpers::{PASSWORD, TestApp, answer, spawn_app, spawn_app_with};
-use gatehouse::forwarded::TrustedProxies;
-use gatehouse::throttle::Rate;
+use gatehouse::Rate;
+use gatehouse::TrustedProxies;
 
 /// A server with rate limits on: `per_ip` and `per_account` as `N/min`.
 async fn spawn_limited(per_ip: &str, per_account: &str, trusted: &str) -> TestApp {

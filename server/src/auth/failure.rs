@@ -1,0 +1,52 @@
+//! Why a request could not be authenticated: one variant per `code` a client may see.
+
+use super::tokens::TokenError;
+
+/// Why a request could not be authenticated; each variant is one `code` in the 401 body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// No `Authorization: Bearer` header at all.
+    NotAuthenticated,
+    /// Wrong email or password (the same answer for both, OWASP authentication cheat sheet).
+    BadCredentials,
+    /// Malformed, badly signed, wrong type or unknown key.
+    TokenNotValid,
+    /// A well-formed token past its `exp`.
+    TokenExpired,
+    /// A refresh token that is not its session's live one (or whose session is gone).
+    TokenBlacklisted,
+    /// A refresh token used again after its grace: the session has been revoked.
+    TokenReused,
+    /// The token's session was ended (logout, revocation, password change, reuse).
+    SessionRevoked,
+    /// The token's session passed its absolute end or idle timeout.
+    SessionExpired,
+    /// The token's user no longer exists.
+    UserNotFound,
+}
+
+impl AuthFailure {
+    /// The `code` of the 401 body, also the audit detail of a refused refresh.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NotAuthenticated => "not_authenticated",
+            Self::BadCredentials => "authentication_failed",
+            Self::TokenNotValid | Self::TokenBlacklisted => "token_not_valid",
+            Self::TokenExpired => "token_expired",
+            Self::TokenReused => "token_reused",
+            Self::SessionRevoked => "session_revoked",
+            Self::SessionExpired => "session_expired",
+            Self::UserNotFound => "user_not_found",
+        }
+    }
+}
+
+/// How a refused token is reported.
+impl From<TokenError> for AuthFailure {
+    fn from(error: TokenError) -> Self {
+        match error {
+            TokenError::Expired => Self::TokenExpired,
+            TokenError::WrongType | TokenError::Invalid => Self::TokenNotValid,
+        }
+    }
+}

@@ -1,0 +1,40 @@
+//! The rules of authentication, free of HTTP: sessions (start, rotate, logout, revoke),
+//! credentials (registration, sign-in, password change), tokens, the revocation set, rate
+//! limits, password hashing and policy, and the domain types input is parsed into. Each use
+//! case is a function taking `&Auth` and returning its own error enum; `http` maps those
+//! errors to answers.
+
+pub mod client;
+pub mod credentials;
+pub mod domain;
+pub mod failure;
+pub mod fields;
+pub mod password;
+pub mod password_policy;
+pub mod policy;
+pub mod revocations;
+pub mod revoke;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
+pub use client::Client;
+pub use failure::AuthFailure;
+pub use fields::FieldErrors;
+pub use policy::SessionPolicy;
+
+use crate::store::Store;
+use crate::telemetry::Audit;
+
+/// What the rules work with, built once at start and shared by every request and job.
+pub struct Auth {
+    pub store: Store,
+    pub tokens: tokens::TokenService,
+    pub hasher: password::PasswordHasher,
+    pub revocations: revocations::Revocations,
+    pub policy: SessionPolicy,
+    pub password_policy: password_policy::PasswordPolicy,
+    pub throttle: throttle::Throttle,
+    pub audit: Audit,
+}

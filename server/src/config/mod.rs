@@ -1,0 +1,234 @@
+//! Configuration from the environment (12-factor) and flags (the `///` docs below are
+//! `--help`), the lifetimes it reads, and the signing secret it resolves.
+
+pub mod lifetime;
+pub mod secret;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::auth::SessionPolicy;
+use crate::auth::password_policy::PasswordPolicy;
+use crate::auth::throttle::Rate;
+use crate::auth::tokens::LEEWAY_SECS;
+use crate::http::forwarded::TrustedProxies;
+use crate::store::StoreOptions;
+
+/// Which rules apply: production refuses weak secrets and development conveniences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AppEnv {
+    #[value(alias = "dev")]
+    Development,
+    #[value(alias = "prod")]
+    Production,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Everything the server reads at start. Each option is also an environment variable; a `.env`
+/// file in the working directory is read first if present.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Database URL: sqlite://FILE (the default, created on first start) or
+    /// postgres://USER:PASSWORD@HOST:PORT/NAME. Unset, DB_NAME and friends are used if set.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// PostgreSQL database name, used when DATABASE_URL is unset (with DB_USER, DB_PASSWORD,
+    /// DB_HOST, DB_PORT, seed 001).
+    #[arg(long, env = "DB_NAME")]
+    pub db_name: Option<String>,
+
+    /// PostgreSQL user, with DB_NAME.
+    #[arg(long, env = "DB_USER", default_value = "postgres")]
+    pub db_user: String,
+
+    /// PostgreSQL password, with DB_NAME.
+    #[arg(long, env = "DB_PASSWORD", hide_env_values = true)]
+    pub db_password: Option<String>,
+
+    /// PostgreSQL host, with DB_NAME.
+    #[arg(long, env = "DB_HOST", default_value = "127.0.0.1")]
+    pub db_host: String,
+
+    /// PostgreSQL port, with DB_NAME.
+    #[arg(long, env = "DB_PORT", default_value_t = 5432)]
+    pub db_port: u16,
+
+    /// The most database connections one instance holds.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16)]
+    pub database_max_connections: u32,
+
+    /// How long a request waits for a database connection before answering 503
+    /// (a bare number is seconds).
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value = "3s", value_parser = lifetime::parse_seconds)]
+    pub database_acquire_timeout: Duration,
+
+    /// How long start-up waits for an unreachable database, retrying with backoff
+    /// (a bare number is seconds).
+    #[arg(long, env = "DATABASE_STARTUP_TIMEOUT", default_value = "60s", value_parser = lifetime::parse_seconds)]
+    pub database_startup_timeout: Duration,
+
+    /// HMAC secret that signs tokens (HS256), used as the string's bytes exactly as written.
+    /// Unset in development: a generated secret is kept in DEV_SECRET_FILE.
+    /// Production refuses a missing, short (< 32 bytes), placeholder or published value.
+    #[arg(long, env = "JWT_SECRET_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub jwt_secret_key: Option<SecretString>,
+
+    /// Alias of JWT_SECRET_KEY, as some services name it.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, value_parser = parse_secret)]
+    pub jwt_secret: Option<SecretString>,
+
+    /// Earlier secrets (comma-separated) whose tokens still verify during a key rotation;
+    /// new tokens are always signed with JWT_SECRET_KEY.
+    #[arg(long, env = "JWT_PREVIOUS_SECRET_KEYS", hide_env_values = true, value_delimiter = ',', value_parser = parse_secret)]
+    pub jwt_previous_secret_keys: Vec<SecretString>,
+
+    /// Access-token lifetime: a bare number is minutes; or 30s, 15m, 12h, 1d.
+    #[arg(long, env = "JWT_ACCESS_TOKEN_LIFETIME", default_value = "60", value_parser = lifetime::parse_minutes)]
+    pub jwt_access_token_lifetime: Duration,
+
+    /// Refresh-token (session) lifetime: a bare number is days; or 30s, 15m, 12h, 7d.
+    #[arg(long, env = "JWT_REFRESH_TOKEN_LIFETIME", default_value = "7", value_parser = lifetime::parse_days)]
+    pub jwt_refresh_token_lifetime: Duration,
+
+    /// How long an idle session lives: a session not refreshed for this long ends
+    /// (a bare number is days; or 30s, 15m, 12h). Default: JWT_REFRESH_TOKEN_LIFETIME.
+    #[arg(long, env = "SESSION_IDLE_TIMEOUT", value_parser = lifetime::parse_days)]
+    pub session_idle_timeout: Option<Duration>,
+
+    /// How long the refresh token just replaced may be presented again and get the same new
+    /// pair back (two tabs refreshing together). Later, it is reuse and ends the session.
+    /// A bare number is seconds; 0 turns the grace off.
+    #[arg(long, env = "REFRESH_REUSE_GRACE", default_value = "10s", value_parser = lifetime::parse_grace)]
+    pub refresh_reuse_grace: Duration,
+
+    /// development or production.
+    #[arg(long, env = "APP_ENV", value_enum, default_value = "development")]
+    pub app_env: AppEnv,
+
+    /// Browser origins allowed to call the API cross-origin (comma-separated, exact matches,
+    /// e.g. https://app.example.com). Empty: same-origin only.
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// Rate limits on sign-in, registration, refresh and password change (true/false).
+    /// Switch them off only for load tests.
+    #[arg(long, env = "RATE_LIMIT_ENABLED", default_value = "true", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub rate_limit_enabled: bool,
+
+    /// Requests one client address may make to each limited endpoint: N/s, N/min or N/h.
+    #[arg(long, env = "RATE_LIMIT_PER_IP", default_value = "30/min", value_parser = Rate::parse)]
+    pub rate_limit_per_ip: Rate,
+
+    /// Attempts on one account (the email signed in or registered, or the token's user) at
+    /// each limited endpoint, from any address: N/s, N/min or N/h.
+    #[arg(long, env = "RATE_LIMIT_PER_ACCOUNT", default_value = "10/min", value_parser = Rate::parse)]
+    pub rate_limit_per_account: Rate,
+
+    /// Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
+    /// networks, e.g. 10.0.0.0/8). Empty: the connection's address is the client's.
+    #[arg(long, env = "TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse)]
+    pub trusted_proxies: TrustedProxies,
+
+    /// Shortest password accepted, in characters (8 to 128).
+    #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 8, value_parser = clap::value_parser!(u16).range(8..=128))]
+    pub password_min_length: u16,
+
+    /// Bearer token that GET /metrics requires. Unset: /metrics is open (keep it off the
+    /// public network then).
+    #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = parse_secret)]
+    pub metrics_token: Option<SecretString>,
+
+    /// Log format: text or json.
+    #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+
+    /// Address and port the server listens on.
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub site_addr: SocketAddr,
+
+    /// Where development keeps its generated secret (git-ignored). Never used in production.
+    #[arg(long, env = "DEV_SECRET_FILE", default_value = ".gatehouse-dev-secret")]
+    pub dev_secret_file: PathBuf,
+}
+
+/// The default database: an SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://gatehouse.sqlite3";
+
+impl Config {
+    /// The database to open: DATABASE_URL, else a PostgreSQL URL from DB_NAME and friends,
+    /// else the SQLite default.
+    pub fn store_options(&self) -> StoreOptions {
+        let url = match (&self.database_url, &self.db_name) {
+            (Some(url), _) if !url.trim().is_empty() => url.trim().to_owned(),
+            (_, Some(name)) if !name.trim().is_empty() => {
+                let credentials = match &self.db_password {
+                    Some(password) => format!("{}:{}", encode(&self.db_user), encode(password)),
+                    None => encode(&self.db_user),
+                };
+                format!(
+                    "postgres://{credentials}@{}:{}/{}",
+                    self.db_host,
+                    self.db_port,
+                    encode(name.trim())
+                )
+            }
+            _ => DEFAULT_DATABASE_URL.to_owned(),
+        };
+        StoreOptions {
+            url,
+            max_connections: self.database_max_connections.max(1),
+            acquire_timeout: self.database_acquire_timeout,
+            startup_timeout: self.database_startup_timeout,
+        }
+    }
+}
+
+impl Config {
+    /// The session timings this configuration asks for.
+    pub fn session_policy(&self) -> SessionPolicy {
+        let idle = self
+            .session_idle_timeout
+            .unwrap_or(self.jwt_refresh_token_lifetime);
+        SessionPolicy {
+            idle_timeout: idle.as_secs() as i64,
+            reuse_grace: self.refresh_reuse_grace.as_secs() as i64,
+            access_window: self.jwt_access_token_lifetime.as_secs() as i64 + LEEWAY_SECS as i64,
+        }
+    }
+
+    /// The password policy this configuration asks for.
+    pub fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy {
+            min_chars: usize::from(self.password_min_length),
+        }
+    }
+}
+
+/// Percent-encodes a URL user-info or path part (RFC 3986 §2.1): passwords may hold `@`, `:`
+/// or `/`.
+fn encode(part: &str) -> String {
+    part.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (byte as char).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+fn parse_secret(value: &str) -> Result<SecretString, String> {
+    Ok(SecretString::from(value.trim().to_owned()))
+}

@@ -1,0 +1,162 @@
+//! Registration, sign-in (three spellings, seeds 001/004 and simplejwt) and logout.
+
+use app::api::{AuthResponse, LoginRequest, LogoutRequest, RegisterRequest, TokenPair};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::required;
+use crate::auth::Client;
+use crate::auth::credentials::{self, RegistrationForm, SignInForm};
+use crate::auth::sessions::{self, LogoutScope};
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, ClientInfo};
+use crate::http::openapi::{SignInRefused, Throttled};
+use crate::http::state::AppState;
+use crate::http::views;
+use crate::store::UserRow;
+use crate::telemetry::EventKind;
+
+/// The canonical paths; their aliases (`/auth/login`, `/auth/logout`, `/token/blacklist`)
+/// are declared with the other aliases in `routes::ALIASES`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(obtain_pair))
+        .routes(routes!(logout))
+}
+
+/// Creates an account and signs it in.
+#[utoipa::path(
+    post,
+    path = "/register",
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created and signed in", body = AuthResponse),
+        (status = 400, description = "Field errors, e.g. a taken email or a common password"),
+        Throttled,
+    )
+)]
+async fn register(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    AppJson(body): AppJson<RegisterRequest>,
+) -> Result<(StatusCode, Json<AuthResponse>), ApiError> {
+    let form = RegistrationForm {
+        email: body.email.as_deref(),
+        username: body.username.as_deref(),
+        password: body.password.as_deref(),
+        password2: body.password2.as_deref(),
+        first_name: body.first_name.as_deref(),
+        last_name: body.last_name.as_deref(),
+    };
+    let user = credentials::register(&state.auth, &client, &form).await?;
+    let answer = signed_in(&state, &user, &client, EventKind::Register).await?;
+    Ok((StatusCode::CREATED, Json(answer)))
+}
+
+/// Starts a session for `user` and answers with the user and the session's first pair.
+async fn signed_in(
+    state: &AppState,
+    user: &UserRow,
+    client: &Client,
+    kind: EventKind,
+) -> Result<AuthResponse, ApiError> {
+    let tokens = sessions::start(&state.auth, user, client, kind).await?;
+    Ok(AuthResponse {
+        user: views::user(user),
+        tokens: tokens.into(),
+    })
+}
+
+/// The sign-in form of a login body.
+fn sign_in_form(body: &LoginRequest) -> SignInForm<'_> {
+    SignInForm {
+        email: body.email.as_deref(),
+        password: body.password.as_deref(),
+    }
+}
+
+/// Signs in with email and password (seed 004's answer; also at `/api/auth/login`).
+#[utoipa::path(
+    post,
+    path = "/login",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = AuthResponse),
+        SignInRefused,
+        Throttled,
+    )
+)]
+pub(super) async fn login(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    AppJson(body): AppJson<LoginRequest>,
+) -> Result<Json<AuthResponse>, ApiError> {
+    let user = credentials::sign_in(&state.auth, &client, &sign_in_form(&body)).await?;
+    Ok(Json(
+        signed_in(&state, &user, &client, EventKind::Login).await?,
+    ))
+}
+
+/// simplejwt's `TokenObtainPairView`: the same sign-in, answering only `{access, refresh}`.
+#[utoipa::path(
+    post,
+    path = "/token",
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in", body = TokenPair),
+        SignInRefused,
+        Throttled,
+    )
+)]
+async fn obtain_pair(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    AppJson(body): AppJson<LoginRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let user = credentials::sign_in(&state.auth, &client, &sign_in_form(&body)).await?;
+    let pair = sessions::start(&state.auth, &user, &client, EventKind::Login).await?;
+    Ok(Json(pair.into()))
+}
+
+/// Ends the session of the refresh token, or with `scope` the user's other or all
+/// sessions; 205 Reset Content as in seed 001 (also at `/api/auth/logout` and simplejwt's
+/// `/api/token/blacklist`).
+#[utoipa::path(
+    post,
+    path = "/logout",
+    tag = "auth",
+    request_body = LogoutRequest,
+    responses(
+        (status = 205, description = "Signed out"),
+        (status = 400, description = "`refresh` missing or `scope` unknown"),
+        (status = 401, description = "The refresh token is not its session's live one"),
+    )
+)]
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    AppJson(body): AppJson<LogoutRequest>,
+) -> Result<StatusCode, ApiError> {
+    let refresh = required(&body.refresh, "refresh")?;
+    let scope = match body.scope.as_deref().map(str::trim) {
+        None | Some("") | Some("current") => LogoutScope::Current,
+        Some("others") => LogoutScope::Others,
+        Some("all") => LogoutScope::All,
+        Some(other) => {
+            return Err(ApiError::field(
+                "scope",
+                format!("\"{other}\" is not a valid choice: use current, others or all."),
+            ));
+        }
+    };
+    sessions::logout(&state.auth, refresh, scope, &client).await?;
+    Ok(StatusCode::RESET_CONTENT)
+}

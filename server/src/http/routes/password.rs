@@ -1,0 +1,50 @@
+//! Changing the password: proves the current one, and ends every other session
+//! (OWASP ASVS 3.3.3).
+
+use app::api::PasswordChangeRequest;
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::auth::credentials::{self, PasswordChangeForm};
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, AuthUser, ClientInfo};
+use crate::http::openapi::Throttled;
+use crate::http::state::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(change))
+}
+
+/// Changes the password; the current one must be given. Rate limited per address and user.
+#[utoipa::path(
+    post,
+    path = "/password/change",
+    tag = "account",
+    security(("bearer" = [])),
+    request_body = PasswordChangeRequest,
+    responses(
+        (status = 200, description = "Changed; every other session is signed out"),
+        (status = 400, description = "Field errors: wrong current password, weak or mismatched new one"),
+        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+        Throttled,
+    )
+)]
+async fn change(
+    State(state): State<AppState>,
+    AuthUser(claims): AuthUser,
+    ClientInfo(client): ClientInfo,
+    AppJson(body): AppJson<PasswordChangeRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let form = PasswordChangeForm {
+        current_password: body.current_password.as_deref(),
+        new_password: body.new_password.as_deref(),
+        new_password2: body.new_password2.as_deref(),
+    };
+    credentials::change_password(&state.auth, &client, claims.user_id, &claims.sid, &form).await?;
+    Ok(Json(
+        json!({ "detail": "Password changed. Your other sessions have been signed out." }),
+    ))
+}

@@ -1,0 +1,72 @@
+//! simplejwt's token endpoints: refresh (with rotation) and verify.
+
+use app::api::{RefreshRequest, TokenPair, VerifyRequest};
+use axum::Json;
+use axum::extract::State;
+use serde_json::{Value, json};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::required;
+use crate::auth::sessions;
+use crate::auth::throttle::{Account, Action};
+use crate::http::error::ApiError;
+use crate::http::extract::{AppJson, ClientInfo};
+use crate::http::openapi::Throttled;
+use crate::http::state::AppState;
+
+/// The canonical paths; `/auth/refresh` is declared in `routes::ALIASES`.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(refresh))
+        .routes(routes!(verify))
+}
+
+/// Rotates a refresh token: the answer's pair replaces it, and it is blacklisted (also at
+/// `/api/auth/refresh`). Rate limited per address and per user.
+#[utoipa::path(
+    post,
+    path = "/token/refresh",
+    tag = "tokens",
+    request_body = RefreshRequest,
+    responses(
+        (status = 200, description = "The next pair", body = TokenPair),
+        (status = 400, description = "`refresh` missing"),
+        (status = 401, description = "Invalid, expired, blacklisted or reused token (`token_reused` ends the session)"),
+        Throttled,
+    )
+)]
+pub(super) async fn refresh(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    AppJson(body): AppJson<RefreshRequest>,
+) -> Result<Json<TokenPair>, ApiError> {
+    let refresh = required(&body.refresh, "refresh")?;
+    let auth = &state.auth;
+    auth.throttle.check_ip(Action::Refresh, client.address)?;
+    let claims = sessions::verify_refresh(auth, refresh)?;
+    let account = Account::User(claims.user_id);
+    auth.throttle.check_account(Action::Refresh, &account)?;
+    Ok(Json(sessions::rotate(auth, &claims, &client).await?.into()))
+}
+
+/// simplejwt's verify: `{}` if the token is valid and its session unrevoked.
+#[utoipa::path(
+    post,
+    path = "/token/verify",
+    tag = "tokens",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Valid: `{}`"),
+        (status = 400, description = "`token` missing"),
+        (status = 401, description = "Invalid, expired or revoked"),
+    )
+)]
+async fn verify(
+    State(state): State<AppState>,
+    AppJson(body): AppJson<VerifyRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let token = required(&body.token, "token")?;
+    sessions::verify(&state.auth, token).await?;
+    Ok(Json(json!({})))
+}
