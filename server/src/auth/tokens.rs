@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -12,6 +11,21 @@ use sha2::{Digest, Sha256};
 /// Clock skew allowed on `exp`/`nbf`. Instances' clocks agree closely; a long leeway would
 /// extend every token's life.
 pub const LEEWAY_SECS: u64 = 1;
+
+/// RFC 7519 §4.1.4 and §4.1.5, with a leeway of `LEEWAY_SECS` (L): a token is refused on or
+/// after `exp + L` — to the second, so at `exp + L` itself — and before `nbf - L`. `now` is
+/// whole seconds (rounded down), so "now >= exp + L" is exactly "the instant is at or past
+/// exp + L". jsonwebtoken's own check accepts the whole second `exp + L`, a second too long.
+fn check_times(claims: &Claims, now: i64) -> Result<(), TokenError> {
+    let leeway = LEEWAY_SECS as i64;
+    if now >= claims.exp + leeway {
+        Err(TokenError::Expired)
+    } else if now < claims.nbf - leeway {
+        Err(TokenError::Invalid)
+    } else {
+        Ok(())
+    }
+}
 
 /// Which of the two tokens a JWT is; a token is only ever accepted as its own type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,8 +130,10 @@ impl TokenService {
             })
             .collect();
         let mut validation = Validation::new(Algorithm::HS256);
-        validation.leeway = LEEWAY_SECS;
-        validation.validate_nbf = true;
+        // The times are checked by `check_times`; jsonwebtoken only checks they are present.
+        validation.leeway = 0;
+        validation.validate_exp = false;
+        validation.validate_nbf = false;
         validation.set_required_spec_claims(&["exp", "nbf", "iat", "sub"]);
         Self {
             kid: key_id(current),
@@ -238,12 +254,11 @@ impl TokenService {
             None => self.verifying.first(),
         }
         .ok_or(TokenError::Invalid)?;
-        jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation)
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation)
             .map(|data| data.claims)
-            .map_err(|error| match error.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            })
+            .map_err(|_| TokenError::Invalid)?;
+        check_times(&claims, crate::clock::now())?;
+        Ok(claims)
     }
 }
 
@@ -336,6 +351,52 @@ mod tests {
             tokens.verify(&pair.refresh, TokenType::Refresh),
             Err(TokenError::Expired)
         );
+    }
+
+    #[test]
+    fn a_token_is_refused_from_exp_plus_the_leeway_to_the_second() {
+        let leeway = LEEWAY_SECS as i64;
+        let claims = |exp: i64, nbf: i64| Claims {
+            token_type: TokenType::Access,
+            exp,
+            iat: nbf,
+            nbf,
+            jti: new_jti(),
+            user_id: 7,
+            sub: "7".into(),
+            email: "ada@example.com".into(),
+            sid: "s-1".into(),
+        };
+        let (issued, exp) = (1_000, 1_060);
+        let token = claims(exp, issued);
+        assert_eq!(check_times(&token, exp - 1), Ok(()));
+        assert_eq!(check_times(&token, exp), Ok(()), "within the leeway");
+        assert_eq!(check_times(&token, exp + leeway - 1), Ok(()));
+        assert_eq!(check_times(&token, exp + leeway), Err(TokenError::Expired));
+        assert_eq!(
+            check_times(&token, exp + leeway + 1),
+            Err(TokenError::Expired)
+        );
+        // nbf the other way: accepted from nbf - L on.
+        assert_eq!(check_times(&token, issued - leeway), Ok(()));
+        assert_eq!(
+            check_times(&token, issued - leeway - 1),
+            Err(TokenError::Invalid)
+        );
+    }
+
+    #[test]
+    fn a_signed_token_at_exp_plus_the_leeway_is_expired() {
+        let tokens = service("k".repeat(40).as_str(), &[]);
+        let leeway = LEEWAY_SECS as i64;
+        let issued = now() - 100;
+        let at_boundary = tokens.issue_pair(subject(), now() - leeway, issued);
+        assert_eq!(
+            tokens.verify(&at_boundary.refresh, TokenType::Refresh),
+            Err(TokenError::Expired)
+        );
+        let inside = tokens.issue_pair(subject(), now() - leeway + 2, issued);
+        assert!(tokens.verify(&inside.refresh, TokenType::Refresh).is_ok());
     }
 
     #[test]

@@ -106,17 +106,25 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5));
-            let pool = SqlitePoolOptions::new()
+            // One writer connection (see `Pool::Sqlite`); the same options, so an in-memory
+            // database is shared by both pools.
+            let writes = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect.clone())
+                .await
+                .with_context(|| format!("could not open the database at `{url}`"))?;
+            sqlx::migrate!("./migrations/sqlite")
+                .run(&writes)
+                .await
+                .context("could not apply database migrations")?;
+            let reads = SqlitePoolOptions::new()
                 .max_connections(options.max_connections)
                 .acquire_timeout(options.acquire_timeout)
                 .connect_with(connect)
                 .await
                 .with_context(|| format!("could not open the database at `{url}`"))?;
-            sqlx::migrate!("./migrations/sqlite")
-                .run(&pool)
-                .await
-                .context("could not apply database migrations")?;
-            Pool::Sqlite(pool)
+            Pool::Sqlite { reads, writes }
         };
         Ok(Self { pool })
     }

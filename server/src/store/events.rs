@@ -1,6 +1,6 @@
 //! The `auth_events` table: the audit trail.
 
-use super::pool::{Store, on_pool};
+use super::pool::{Store, on_pool, on_writer};
 
 /// One security-relevant event, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -21,7 +21,7 @@ const INSERT_EVENT: &str = "INSERT INTO auth_events (at, kind, outcome, user_id,
 impl Store {
     /// Appends `events` in one transaction (one disk sync on SQLite for the whole batch).
     pub async fn record_events(&self, events: &[EventRow]) -> sqlx::Result<()> {
-        on_pool!(self, |pool| {
+        on_writer!(self, |pool| {
             let mut transaction = pool.begin().await?;
             for event in events {
                 sqlx::query(INSERT_EVENT)

@@ -1,6 +1,6 @@
 //! The `sessions` table: start, rotate, list and revoke refresh-token families.
 
-use super::pool::{Store, on_pool};
+use super::pool::{Store, on_pool, on_writer};
 
 /// A session at sign-in.
 pub struct NewSession<'a> {
@@ -56,7 +56,7 @@ fn live(n: u8) -> String {
 
 impl Store {
     pub async fn create_session(&self, session: NewSession<'_>) -> sqlx::Result<()> {
-        on_pool!(self, |pool| {
+        on_writer!(self, |pool| {
             sqlx::query(
             "INSERT INTO sessions (id, user_id, refresh_jti, access_jti, rotated_at, created_at, last_used_at,
                                    expires_at, user_agent, ip)
@@ -94,7 +94,7 @@ impl Store {
     /// `previous_jti` becomes the token just consumed. Returns the session's user and end.
     pub async fn rotate_refresh(&self, rotation: Rotation<'_>) -> sqlx::Result<Option<(i64, i64)>> {
         let live = live(7);
-        on_pool!(self, |pool| {
+        on_writer!(self, |pool| {
             sqlx::query_as(&format!(
             "UPDATE sessions
              SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4
@@ -148,7 +148,7 @@ impl Store {
 
     /// Ends session `id` if it has not ended yet. Returns whether it did.
     pub async fn revoke_session(&self, id: &str, reason: &str, now: i64) -> sqlx::Result<bool> {
-        let result = on_pool!(self, |pool| {
+        let result = on_writer!(self, |pool| {
             sqlx::query(
             "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL",
         )
@@ -170,7 +170,7 @@ impl Store {
         reason: &str,
         now: i64,
     ) -> sqlx::Result<Vec<String>> {
-        on_pool!(self, |pool| sqlx::query_scalar(
+        on_writer!(self, |pool| sqlx::query_scalar(
             "UPDATE sessions SET revoked_at = $1, revoked_reason = $2
              WHERE user_id = $3 AND revoked_at IS NULL AND id IS DISTINCT FROM $4
              RETURNING id",
@@ -185,7 +185,7 @@ impl Store {
 
     /// Ends every session that has not ended (the emergency switch). Returns how many.
     pub async fn revoke_every_session(&self, reason: &str, now: i64) -> sqlx::Result<u64> {
-        let result = on_pool!(self, |pool| sqlx::query(
+        let result = on_writer!(self, |pool| sqlx::query(
             "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 WHERE revoked_at IS NULL",
         )
         .bind(now)
@@ -214,7 +214,7 @@ impl Store {
         idle_cutoff: i64,
         revoked_cutoff: i64,
     ) -> sqlx::Result<u64> {
-        let result = on_pool!(self, |pool| {
+        let result = on_writer!(self, |pool| {
             sqlx::query(
             "DELETE FROM sessions
              WHERE (expires_at <= $1 OR last_used_at <= $2) AND (revoked_at IS NULL OR revoked_at < $3)",

@@ -1,6 +1,6 @@
 //! The `users` table.
 
-use super::pool::{Store, on_pool};
+use super::pool::{Store, on_pool, on_writer};
 
 /// Why an insert into `users` was refused.
 #[derive(Debug, thiserror::Error)]
@@ -41,7 +41,7 @@ impl Store {
     /// Inserts a user; the UNIQUE constraints (not a prior SELECT) decide duplicates, so two
     /// concurrent registrations of one email cannot both succeed.
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<UserRow, CreateUserError> {
-        on_pool!(self, |pool| sqlx::query_as::<_, UserRow>(&format!(
+        on_writer!(self, |pool| sqlx::query_as::<_, UserRow>(&format!(
             "INSERT INTO users (email, username, password_hash, first_name, last_name, date_joined)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING {USER_COLUMNS}"
         ))
@@ -90,7 +90,7 @@ impl Store {
         first_name: Option<&str>,
         last_name: Option<&str>,
     ) -> sqlx::Result<Option<UserRow>> {
-        on_pool!(self, |pool| {
+        on_writer!(self, |pool| {
             sqlx::query_as(&format!(
             "UPDATE users SET first_name = COALESCE($1, first_name), last_name = COALESCE($2, last_name)
              WHERE id = $3 RETURNING {USER_COLUMNS}"
@@ -105,7 +105,7 @@ impl Store {
 
     /// Replaces the password hash of `user_id`.
     pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> sqlx::Result<()> {
-        on_pool!(self, |pool| sqlx::query(
+        on_writer!(self, |pool| sqlx::query(
             "UPDATE users SET password_hash = $1 WHERE id = $2"
         )
         .bind(password_hash)

@@ -2,8 +2,11 @@
 //! refresh, reuse detection, logout, password change and revocation, with its time, user,
 //! session, address and outcome. Each event is written three ways from here: a structured
 //! `tracing` event (JSON with `LOG_FORMAT=json`), a `/metrics` counter, and an `auth_events`
-//! row. Rows are written by one background task in batches, so a refresh does not wait for an
-//! extra disk sync; `flush` waits until everything recorded so far is stored.
+//! row. The row is stored before `record` returns, so an answer never leaves before the trace
+//! of what it did: a server killed mid-request must not erase it. Rows are written by one
+//! background task with group commit — whatever was recorded while the last transaction ran
+//! goes into the next one, and each recorder waits for the commit that holds its row — so
+//! concurrent requests share one transaction instead of queueing for one each.
 
 use std::sync::Arc;
 
@@ -135,7 +138,8 @@ impl Event<'_> {
 }
 
 enum Message {
-    Row(EventRow),
+    /// A row, and who waits for its commit.
+    Row(EventRow, oneshot::Sender<()>),
     Flush(oneshot::Sender<()>),
 }
 
@@ -159,7 +163,7 @@ impl Audit {
         Self { sender, metrics }
     }
 
-    /// Logs, counts and queues `event` for storage.
+    /// Logs, counts and stores `event`; returns once its row is committed (or could not be).
     pub async fn record(&self, event: Event<'_>) {
         let (kind, outcome) = (event.kind.as_str(), event.outcome.as_str());
         tracing::info!(
@@ -173,9 +177,17 @@ impl Audit {
             "auth event"
         );
         self.metrics.event(kind, outcome);
-        if self.sender.send(Message::Row(event.row())).await.is_err() {
+        let (done, stored) = oneshot::channel();
+        if self
+            .sender
+            .send(Message::Row(event.row(), done))
+            .await
+            .is_err()
+        {
             tracing::error!(kind, "the audit writer has stopped: event not stored");
+            return;
         }
+        let _ = stored.await;
     }
 
     /// Waits until every event recorded before this call is stored (or failed to be).
@@ -187,8 +199,9 @@ impl Audit {
     }
 }
 
-/// Writes queued rows: whatever has piled up since the last write goes in one transaction.
-/// A failed write is retried once, then logged with its rows (the trail is also in the logs).
+/// Writes queued rows: whatever has piled up since the last write goes in one transaction,
+/// and everyone waiting on one of its rows is told once it commits. A failed write is retried
+/// once, then logged with its rows (the trail is also in the logs).
 async fn write_rows(store: Store, mut receiver: mpsc::Receiver<Message>) {
     let mut rows = Vec::with_capacity(BATCH);
     let mut waiting = Vec::new();
@@ -196,7 +209,10 @@ async fn write_rows(store: Store, mut receiver: mpsc::Receiver<Message>) {
         let mut next = Some(first);
         while let Some(message) = next.take() {
             match message {
-                Message::Row(row) => rows.push(row),
+                Message::Row(row, done) => {
+                    rows.push(row);
+                    waiting.push(done);
+                }
                 Message::Flush(done) => waiting.push(done),
             }
             if rows.len() < BATCH {

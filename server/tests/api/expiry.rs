@@ -79,3 +79,27 @@ async fn a_session_unused_for_longer_than_the_idle_timeout_ends() {
         "an idle session is not listed"
     );
 }
+
+#[tokio::test]
+async fn an_access_token_is_refused_from_exp_plus_the_leeway_to_the_second() {
+    let app = spawn_app_with(|config| {
+        config.jwt_access_token_lifetime = Duration::from_secs(2);
+    })
+    .await;
+    let registered = app.register_ok("ada@example.com", PASSWORD).await;
+    let exp = claim_i64(&registered.tokens.access, "exp");
+    // Within the one-second leeway the token still works...
+    sleep_until_unix(exp).await;
+    answer(
+        app.get_user(&registered.tokens.access).await,
+        StatusCode::OK,
+    )
+    .await;
+    // ...and from exp + 1 s on it does not (it used to work until exp + 2 s).
+    sleep_until_unix(exp + 1).await;
+    assert_unauthorized(
+        app.get_user(&registered.tokens.access).await,
+        "token_expired",
+    )
+    .await;
+}

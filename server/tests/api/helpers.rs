@@ -538,9 +538,9 @@ pub async fn sleep_until_unix(unix_seconds: i64) {
 }
 
 /// Sleeps until a token expiring at `exp` is past the server's 1 s leeway: the server
-/// compares whole seconds and refuses once `now - leeway > exp`.
+/// refuses from `exp + leeway` on (RFC 7519 §4.1.4).
 pub async fn sleep_past_expiry(exp: i64) {
-    sleep_until_unix(exp + 2).await;
+    sleep_until_unix(exp + 1).await;
 }
 
 /// Sends `request`, with `Authorization: Bearer <access>` when given.
