@@ -5,15 +5,16 @@ SHELL := /bin/bash
 # npm's binaryen wasm-opt must come before any other on PATH (see scripts/setup.sh).
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: dev test setup lint unit e2e bench
+.PHONY: dev test setup lint unit contract e2e bench
 
 ## make dev: set up, then serve http://127.0.0.1:3000 with live reload on the SQLite default.
 dev: setup
 	cargo leptos watch
 
 ## make test: set up, then the layer check, formatting, lints (server and wasm), every crate's tests (the API
-## suite on SQLite and on PostgreSQL), and the Playwright suite in Chromium against a release build.
-test: setup lint unit e2e
+## suite on SQLite and on PostgreSQL), the API contract check (schemathesis against the OpenAPI
+## document), and the Playwright suite in Chromium against a release build.
+test: setup lint unit contract e2e
 
 setup:
 	@scripts/setup.sh
@@ -29,6 +30,12 @@ lint:
 unit:
 	cargo test -p server -p app --features app/ssr --locked
 	GATEHOUSE_TEST_BACKEND=postgres cargo test -p server --test api --locked
+
+# schemathesis (from setup, in .tools/venv) against a debug server on 127.0.0.1:3200 with a fresh
+# database: every operation of /api/openapi.json with generated valid and invalid requests, every
+# answer checked against the document; any finding fails (scripts/contract.sh, about a minute).
+contract:
+	scripts/contract.sh
 
 # The e2e server gets a fresh database, a 3 s access-token lifetime (so the suite sees real
 # refreshes) and its own port, so it never collides with a `make dev` on 3000. Rate limits stay

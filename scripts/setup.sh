@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Gatehouse needs to build and test, skipping what is already there, so a
 # second run takes seconds. Nothing is fetched from GitHub: every tool comes from a registry
-# (crates.io, npm, Debian) or from rustup. See ../shared/TOOLCHAIN.md for why each step is so.
+# (crates.io, npm, PyPI, Debian) or from rustup. See ../shared/TOOLCHAIN.md for why each step is so.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +12,7 @@ step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 leptos_version=0.3.11
 binaryen_version=132
+schemathesis_version=4.32.5
 # The CLI must match the wasm-bindgen crate in Cargo.lock exactly (the schema versions must agree).
 bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
 
@@ -58,4 +59,12 @@ fi
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   step "Playwright (npm ci in end2end/)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+fi
+
+# 7. schemathesis from PyPI for the API contract check (`make contract`), in a venv of its own
+#    under .tools/ (git-ignored), so nothing is installed into the machine's Python.
+if ! "$tools/venv/bin/schemathesis" --version 2>/dev/null | grep -qx "schemathesis, version $schemathesis_version"; then
+  step "schemathesis $schemathesis_version (pip, into .tools/venv)"
+  [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
+  "$tools/venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
 fi

@@ -33,24 +33,83 @@ pub struct AuthResponse {
     pub tokens: TokenPair,
 }
 
-/// `POST /api/register/`. Every field is optional here so a missing one is a field error
-/// ("This field is required."), not a parse failure.
+/// `POST /api/register/`.
+///
+/// The required fields are `Option`s here, so a missing one is a field error ("This field is
+/// required."), not a parse failure; the OpenAPI document still marks them required, not
+/// nullable and not blank (`pattern: \S`), as the server checks them. Rules JSON Schema cannot
+/// state are in the descriptions: `password2` must equal `password`, and the password policy.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({
+    "email": "ada@example.com",
+    "username": "ada",
+    "password": "analytical engine 1843",
+    "password2": "analytical engine 1843",
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+})))]
 pub struct RegisterRequest {
+    /// Unique; stored trimmed and lower-cased.
+    #[cfg_attr(feature = "ssr", schema(required, nullable = false, format = Email, min_length = 1, max_length = 254, pattern = r"\S"))]
     pub email: Option<String>,
+    /// Unique; letters, digits and `@ . + - _`, at most 150 characters (trimmed).
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required,
+            nullable = false,
+            min_length = 1,
+            max_length = 150,
+            pattern = r"\S"
+        )
+    )]
     pub username: Option<String>,
+    /// `PASSWORD_MIN_LENGTH` (8 or more) to 128 characters, not only digits, not a common
+    /// password, not too similar to the email, username or names.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required,
+            nullable = false,
+            min_length = 8,
+            max_length = 128,
+            pattern = r"\S"
+        )
+    )]
     pub password: Option<String>,
+    /// The same as `password`.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub password2: Option<String>,
+    /// At most 150 characters (trimmed); absent or null is empty.
+    #[cfg_attr(feature = "ssr", schema(max_length = 150))]
     pub first_name: Option<String>,
+    /// At most 150 characters (trimmed); absent or null is empty.
+    #[cfg_attr(feature = "ssr", schema(max_length = 150))]
     pub last_name: Option<String>,
 }
 
 /// `POST /api/login/`, `/api/auth/login/`, `/api/token/`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({
+    "email": "ada@example.com",
+    "password": "analytical engine 1843",
+})))]
 pub struct LoginRequest {
+    /// Any non-blank text: an address that is no account's is refused like a wrong password.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub email: Option<String>,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub password: Option<String>,
 }
 
@@ -58,6 +117,11 @@ pub struct LoginRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RefreshRequest {
+    /// The session's live refresh token.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub refresh: Option<String>,
 }
 
@@ -65,9 +129,31 @@ pub struct RefreshRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogoutRequest {
+    /// The session's live refresh token.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub refresh: Option<String>,
+    /// Which sessions end: this one (absent or null: `current`), the user's `others`, or `all`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Option<LogoutScope>))]
     pub scope: Option<String>,
+}
+
+/// The `scope` of a logout, for the OpenAPI document (the server reads it as text, so an
+/// unknown one is a field error).
+#[cfg(feature = "ssr")]
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "lowercase")]
+#[allow(
+    dead_code,
+    reason = "describes `LogoutRequest::scope` in the OpenAPI document"
+)]
+pub enum LogoutScope {
+    Current,
+    Others,
+    All,
 }
 
 /// One entry of `GET /api/sessions/`: where the user is signed in. Never a token.
@@ -91,9 +177,13 @@ pub struct SessionInfo {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UpdateUserRequest {
+    /// At most 150 characters (trimmed); absent or null leaves it as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(max_length = 150))]
     pub first_name: Option<String>,
+    /// At most 150 characters (trimmed); absent or null leaves it as it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ssr", schema(max_length = 150))]
     pub last_name: Option<String>,
 }
 
@@ -101,8 +191,28 @@ pub struct UpdateUserRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PasswordChangeRequest {
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub current_password: Option<String>,
+    /// The password policy of registration applies.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required,
+            nullable = false,
+            min_length = 8,
+            max_length = 128,
+            pattern = r"\S"
+        )
+    )]
     pub new_password: Option<String>,
+    /// The same as `new_password`.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub new_password2: Option<String>,
 }
 
@@ -110,6 +220,11 @@ pub struct PasswordChangeRequest {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VerifyRequest {
+    /// An access or a refresh token.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
     pub token: Option<String>,
 }
 

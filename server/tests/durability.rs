@@ -60,9 +60,16 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown, no flush.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("the killed server is reaped");
+    fn kill(self) {
+        drop(self);
+    }
+}
+
+/// A server is killed when dropped, so a failing test leaves none behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -26,6 +26,19 @@ pub enum AuthFailure {
 }
 
 impl AuthFailure {
+    /// Every failure, so the OpenAPI document can list every `code`.
+    pub const ALL: [Self; 9] = [
+        Self::NotAuthenticated,
+        Self::BadCredentials,
+        Self::TokenNotValid,
+        Self::TokenExpired,
+        Self::TokenBlacklisted,
+        Self::TokenReused,
+        Self::SessionRevoked,
+        Self::SessionExpired,
+        Self::UserNotFound,
+    ];
+
     /// The `code` of the 401 body, also the audit detail of a refused refresh.
     pub fn code(self) -> &'static str {
         match self {
@@ -47,6 +60,30 @@ impl From<TokenError> for AuthFailure {
         match error {
             TokenError::Expired => Self::TokenExpired,
             TokenError::WrongType | TokenError::Invalid => Self::TokenNotValid,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuthFailure::{self, *};
+
+    #[test]
+    fn all_lists_every_failure_once() {
+        // A new variant fails to compile here until it has a place in `ALL`.
+        let place = |failure: AuthFailure| match failure {
+            NotAuthenticated => 0,
+            BadCredentials => 1,
+            TokenNotValid => 2,
+            TokenExpired => 3,
+            TokenBlacklisted => 4,
+            TokenReused => 5,
+            SessionRevoked => 6,
+            SessionExpired => 7,
+            UserNotFound => 8,
+        };
+        for (index, failure) in AuthFailure::ALL.into_iter().enumerate() {
+            assert_eq!(place(failure), index, "{failure:?}");
         }
     }
 }

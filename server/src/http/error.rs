@@ -2,9 +2,13 @@
 //! REST framework's JSON shapes, so the seeds' axios interceptors keep working against
 //! Gatehouse.
 
+use std::borrow::Cow;
+
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
 use crate::auth::credentials::{PasswordChangeError, RegisterError, SignInError};
 use crate::auth::revoke::EndSessionError;
@@ -173,21 +177,115 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-fn detail(status: StatusCode, detail: &str) -> Response {
-    (status, axum::Json(json!({ "detail": detail }))).into_response()
+// The answers' bodies. The server serializes exactly these types and the OpenAPI document
+// describes them (`http::openapi`), so the two cannot drift apart.
+
+/// `{"detail": "..."}`: a message for people; as an error, one that concerns no field (a body
+/// that is not a JSON object, 404, 405, 413, 415, 431, 500).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Detail {
+    pub detail: Cow<'static, str>,
+}
+
+/// `{"field": ["message", ...]}`: DRF's validation errors, one list of messages per field
+/// (`non_field_errors` for the whole form).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(value_type = BTreeMap<String, Vec<String>>)]
+pub struct ValidationErrors(FieldErrors);
+
+/// A 400: field errors, or a `detail` when the body could not be read as the JSON object
+/// the operation takes.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum BadRequestBody {
+    Fields(ValidationErrors),
+    Detail(Detail),
+}
+
+/// A 401 (with `WWW-Authenticate`): simplejwt's `{"detail", "code"}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthError {
+    pub detail: &'static str,
+    /// Why, precisely.
+    #[schema(schema_with = auth_codes)]
+    pub code: &'static str,
+}
+
+/// A 429 (with `Retry-After`): DRF's throttling answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ThrottledError {
+    pub detail: String,
+    #[schema(schema_with = throttled_code)]
+    pub code: &'static str,
+}
+
+/// A 503 (with `Retry-After`): the database cannot be reached right now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnavailableError {
+    pub detail: &'static str,
+    #[schema(schema_with = unavailable_code)]
+    pub code: &'static str,
+}
+
+const THROTTLED: &str = "throttled";
+const SERVICE_UNAVAILABLE: &str = "service_unavailable";
+
+/// A string that is one of `codes`.
+fn codes(codes: impl IntoIterator<Item = &'static str>) -> Object {
+    let mut values: Vec<&str> = codes.into_iter().collect();
+    values.dedup();
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values))
+        .build()
+}
+
+fn auth_codes() -> Object {
+    let mut all: Vec<&'static str> = AuthFailure::ALL.iter().map(|f| f.code()).collect();
+    all.sort_unstable();
+    codes(all)
+}
+
+fn throttled_code() -> Object {
+    codes([THROTTLED])
+}
+
+fn unavailable_code() -> Object {
+    codes([SERVICE_UNAVAILABLE])
+}
+
+fn json(status: StatusCode, body: impl Serialize) -> Response {
+    (status, axum::Json(body)).into_response()
+}
+
+fn detail(status: StatusCode, detail: impl Into<Cow<'static, str>>) -> Response {
+    json(
+        status,
+        Detail {
+            detail: detail.into(),
+        },
+    )
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            Self::Validation(fields) => {
-                (StatusCode::BAD_REQUEST, axum::Json(json!(fields))).into_response()
-            }
-            Self::BadRequest(message) => detail(StatusCode::BAD_REQUEST, &message),
+            Self::Validation(fields) => json(
+                StatusCode::BAD_REQUEST,
+                BadRequestBody::Fields(ValidationErrors(fields)),
+            ),
+            Self::BadRequest(message) => json(
+                StatusCode::BAD_REQUEST,
+                BadRequestBody::Detail(Detail {
+                    detail: message.into(),
+                }),
+            ),
             Self::Unauthorized(failure) => {
-                let body: Value =
-                    json!({ "detail": unauthorized_detail(failure), "code": failure.code() });
-                let mut response = (StatusCode::UNAUTHORIZED, axum::Json(body)).into_response();
+                let body = AuthError {
+                    detail: unauthorized_detail(failure),
+                    code: failure.code(),
+                };
+                let mut response = json(StatusCode::UNAUTHORIZED, body);
                 response.headers_mut().insert(
                     header::WWW_AUTHENTICATE,
                     HeaderValue::from_static(challenge(failure)),
@@ -204,14 +302,13 @@ impl IntoResponse for ApiError {
                 "Unsupported media type in request: send application/json.",
             ),
             Self::Throttled { retry_after_secs } => {
-                let body = json!({
-                    "detail": format!(
+                let body = ThrottledError {
+                    detail: format!(
                         "Request was throttled. Expected available in {retry_after_secs} seconds."
                     ),
-                    "code": "throttled",
-                });
-                let mut response =
-                    (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+                    code: THROTTLED,
+                };
+                let mut response = json(StatusCode::TOO_MANY_REQUESTS, body);
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -222,12 +319,11 @@ impl IntoResponse for ApiError {
                 "The Authorization header is too large.",
             ),
             Self::Unavailable => {
-                let body = json!({
-                    "detail": "The service is temporarily unavailable. Try again shortly.",
-                    "code": "service_unavailable",
-                });
-                let mut response =
-                    (StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response();
+                let body = UnavailableError {
+                    detail: "The service is temporarily unavailable. Try again shortly.",
+                    code: SERVICE_UNAVAILABLE,
+                };
+                let mut response = json(StatusCode::SERVICE_UNAVAILABLE, body);
                 response.headers_mut().insert(
                     header::RETRY_AFTER,
                     HeaderValue::from_static(RETRY_AFTER_SECS),

@@ -2,10 +2,20 @@
 //! `routes::docs`): the document's own parts, and the answers several operations share. The
 //! operations come from the handlers' `#[utoipa::path]` attributes: every route is registered
 //! through `utoipa_axum`'s `routes!`, so the router and the description are built from one list.
+//!
+//! Every status an operation can answer is described with its body (the types `error.rs`
+//! serializes): each handler lists its own answers and the shared ones below (`JsonBody`,
+//! `BearerRefused`, `TokenRefused`, `SignInRefused`, `Throttled`, `Unavailable`); the answers
+//! of the middleware around every route (431, 500) are added to every operation here.
 
-use utoipa::openapi::OpenApi;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi as _};
+use utoipa::openapi::{OpenApi, Ref, RefOr};
+use utoipa::{Modify, OpenApi as _, ToResponse};
+
+use super::error::{
+    AuthError, BadRequestBody, Detail, ThrottledError, UnavailableError, ValidationErrors,
+};
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -14,7 +24,20 @@ use utoipa::{Modify, OpenApi as _};
         description = "JWT authentication: sign-in, rotating refresh tokens with reuse detection, \
                        revocation, sessions. Errors use Django REST framework's shapes \
                        (`{\"detail\", \"code\"}` or field lists). Every path also answers \
-                       with a trailing slash."
+                       with a trailing slash. Request bodies are JSON objects \
+                       (`Content-Type: application/json`, at most 16 KiB); anything else is \
+                       refused (400, 413 or 415)."
+    ),
+    components(
+        schemas(
+            AuthError,
+            BadRequestBody,
+            Detail,
+            ThrottledError,
+            UnavailableError,
+            ValidationErrors
+        ),
+        responses(HeaderTooLarge, InternalError)
     ),
     modifiers(&SecuritySchemes)
 )]
@@ -39,31 +62,151 @@ impl Modify for SecuritySchemes {
 }
 
 /// The whole description from its operations: those under `/api` and the operational routes
-/// beside it.
+/// beside it, each with the answers every route can give.
 pub fn document(api: OpenApi, operations: OpenApi) -> OpenApi {
-    ApiDoc::openapi().nest("/api", api).merge_from(operations)
+    let mut document = ApiDoc::openapi().nest("/api", api).merge_from(operations);
+    for item in document.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            add_middleware_answers(operation);
+        }
+    }
+    document
 }
+
+/// What the middleware in front of every handler may answer instead of it.
+fn add_middleware_answers(operation: &mut Operation) {
+    for (status, name) in [
+        ("431", HeaderTooLarge::response().0),
+        ("500", InternalError::response().0),
+    ] {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+    }
+}
+
+/// 431 from any route: the `Authorization` header is over 8 KiB.
+#[derive(ToResponse)]
+#[response(description = "The `Authorization` header is over 8 KiB")]
+#[allow(
+    dead_code,
+    reason = "a description for the document, never built as a value"
+)]
+pub struct HeaderTooLarge(Detail);
+
+/// 500 from any route: logged on the server; the body says nothing more.
+#[derive(ToResponse)]
+#[response(description = "Server error (logged; the body gives no detail)")]
+#[allow(
+    dead_code,
+    reason = "a description for the document, never built as a value"
+)]
+pub struct InternalError(Detail);
+
+/// What an operation that reads a JSON body answers to one it cannot read, besides its own
+/// 400 (whose body is `BadRequestBody`).
+#[derive(utoipa::IntoResponses)]
+#[allow(
+    dead_code,
+    reason = "a description for the document, never built as a value"
+)]
+pub enum JsonBody {
+    #[response(status = 413, description = "The body is over 16 KiB")]
+    TooLarge(Detail),
+    #[response(
+        status = 415,
+        description = "The body is not JSON: `Content-Type` must be `application/json`"
+    )]
+    NotJson(Detail),
+}
+
+/// The 401 of an operation behind `Authorization: Bearer <access>`.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 401,
+    description = "No, an invalid, an expired or a revoked access token \
+                   (`not_authenticated`, `token_not_valid`, `token_expired`, \
+                   `session_revoked`, `session_expired`, `user_not_found`)",
+    headers(
+        ("WWW-Authenticate" = String, description = "`Bearer`, with `error=\"invalid_token\"` when a token was sent (RFC 6750)")
+    )
+)]
+#[allow(
+    dead_code,
+    reason = "a description for the document, never built as a value"
+)]
+pub struct BearerRefused(AuthError);
+
+/// The 401 of an operation that takes a token in its body (refresh, verify, logout).
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 401,
+    description = "The token is invalid, expired, not its session's live one or its session \
+                   ended (`token_not_valid`, `token_expired`, `token_reused` (which ends the \
+                   session), `session_revoked`, `session_expired`, `user_not_found`)",
+    headers(
+        ("WWW-Authenticate" = String, description = "`Bearer error=\"invalid_token\"` (RFC 6750)")
+    )
+)]
+#[allow(
+    dead_code,
+    reason = "a description for the document, never built as a value"
+)]
+pub struct TokenRefused(AuthError);
 
 /// The 429 of every rate-limited endpoint.
 #[derive(utoipa::IntoResponses)]
 #[response(
     status = 429,
-    description = "Rate limit reached: `throttled`, with Retry-After"
+    description = "Rate limit reached: `throttled`",
+    headers(("Retry-After" = u64, description = "Seconds until the budget allows another request"))
 )]
-pub struct Throttled;
+#[allow(
+    dead_code,
+    reason = "a description for the document, never built as a value"
+)]
+pub struct Throttled(ThrottledError);
+
+/// The 503 of every operation that needs the database.
+#[derive(utoipa::IntoResponses)]
+#[response(
+    status = 503,
+    description = "The database cannot be reached right now: `service_unavailable`",
+    headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))
+)]
+#[allow(
+    dead_code,
+    reason = "a description for the document, never built as a value"
+)]
+pub struct Unavailable(UnavailableError);
 
 /// How a sign-in is refused (`/login`, `/auth/login`, `/token`).
 #[derive(utoipa::IntoResponses)]
 #[allow(
     dead_code,
-    reason = "a description of answers for the document, never built as a value"
+    reason = "a description for the document, never built as a value"
 )]
 pub enum SignInRefused {
-    #[response(status = 400, description = "A field is missing")]
-    MissingField,
+    #[response(
+        status = 400,
+        description = "A field is missing or blank, or the body is not a JSON object"
+    )]
+    MissingField(BadRequestBody),
     #[response(
         status = 401,
-        description = "Wrong email or password: `authentication_failed`, the same for both"
+        description = "Wrong email or password: `authentication_failed`, the same for both",
+        headers(("WWW-Authenticate" = String, description = "`Bearer`"))
     )]
-    BadCredentials,
+    BadCredentials(AuthError),
 }

@@ -1,10 +1,14 @@
 //! `/api/openapi.json`: an OpenAPI 3 description that covers every route the server answers,
-//! and nothing it does not.
+//! and nothing it does not; that requires exactly the fields the server requires; and that
+//! describes every answer an operation gives, headers and body. (`make contract` checks the
+//! same with schemathesis, against generated requests.)
 
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, send_as, sid, spawn_app};
+use crate::helpers::{PASSWORD, send_as, sid, spawn_app, spawn_app_with};
+use gatehouse::Rate;
 
 /// Every route the API serves: the SPEC's contract, its aliases, and Gatehouse's own.
 const ROUTES: [(&str, &str); 19] = [
@@ -107,4 +111,459 @@ async fn every_described_operation_is_answered_by_its_handler() {
             "{method} {path} is not routed"
         );
     }
+}
+
+/// Each request body, an operation taking it, and the fields the server requires in it.
+const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 7] = [
+    (
+        "RegisterRequest",
+        "post",
+        "/api/register",
+        &["email", "password", "password2", "username"],
+    ),
+    ("LoginRequest", "post", "/api/login", &["email", "password"]),
+    ("RefreshRequest", "post", "/api/token/refresh", &["refresh"]),
+    ("VerifyRequest", "post", "/api/token/verify", &["token"]),
+    ("LogoutRequest", "post", "/api/logout", &["refresh"]),
+    (
+        "PasswordChangeRequest",
+        "post",
+        "/api/password/change",
+        &["current_password", "new_password", "new_password2"],
+    ),
+    ("UpdateUserRequest", "patch", "/api/user", &[]),
+];
+
+/// The operations behind `Authorization: Bearer <access>`, and the rate-limited ones.
+const BEARER: [(&str, &str); 6] = [
+    ("get", "/api/user"),
+    ("patch", "/api/user"),
+    ("get", "/api/sessions"),
+    ("delete", "/api/sessions/{id}"),
+    ("post", "/api/password/change"),
+    ("get", "/metrics"),
+];
+const RATE_LIMITED: [&str; 7] = [
+    "/api/register",
+    "/api/login",
+    "/api/auth/login",
+    "/api/token",
+    "/api/token/refresh",
+    "/api/auth/refresh",
+    "/api/password/change",
+];
+
+/// `$ref` → what it names in the document.
+fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => {
+            let target = reference
+                .strip_prefix('#')
+                .and_then(|pointer| document.pointer(pointer))
+                .unwrap_or_else(|| panic!("{reference} names nothing in the document"));
+            resolve(document, target)
+        }
+        None => value,
+    }
+}
+
+/// Whether `value` is valid against `schema`, for the parts of JSON Schema the document uses
+/// (`$ref`, `oneOf`, `type`, `enum`, `required`, `properties`, `additionalProperties`,
+/// `items`, `minLength`, `maxLength`).
+fn validate(document: &Value, schema: &Value, value: &Value) -> Result<(), String> {
+    let schema = resolve(document, schema);
+    if let Some(branches) = schema.get("oneOf").and_then(Value::as_array) {
+        let matching = branches
+            .iter()
+            .filter(|branch| validate(document, branch, value).is_ok())
+            .count();
+        if matching != 1 {
+            return Err(format!("{value} matches {matching} branches of {schema}"));
+        }
+    }
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Value::String(one) => vec![one.as_str()],
+            Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => panic!("a type is a string or a list: {schema}"),
+        };
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(number) if number.is_i64() || number.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let fits = types.contains(&actual) || actual == "integer" && types.contains(&"number");
+        if !fits {
+            return Err(format!("{value} is not of type {types:?}"));
+        }
+    }
+    if let Some(values) = schema.get("enum").and_then(Value::as_array)
+        && !values.contains(value)
+    {
+        return Err(format!("{value} is not one of {values:?}"));
+    }
+    if let Value::String(text) = value {
+        let chars = text.chars().count() as u64;
+        if schema
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .is_some_and(|min| chars < min)
+            || schema
+                .get("maxLength")
+                .and_then(Value::as_u64)
+                .is_some_and(|max| chars > max)
+        {
+            return Err(format!("{value} has the wrong length for {schema}"));
+        }
+    }
+    if let (Value::Array(items), Some(item_schema)) = (value, schema.get("items")) {
+        for item in items {
+            validate(document, item_schema, item)?;
+        }
+    }
+    if let Value::Object(object) = value {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let name = required.as_str().expect("required names are strings");
+            if !object.contains_key(name) {
+                return Err(format!("{value} lacks the required {name}"));
+            }
+        }
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (name, property) in object {
+            match properties.and_then(|properties| properties.get(name)) {
+                Some(property_schema) => validate(document, property_schema, property)?,
+                None => match schema.get("additionalProperties") {
+                    Some(Value::Bool(false)) => {
+                        return Err(format!("{name} is not allowed in {value}"));
+                    }
+                    Some(extra) if extra.is_object() => validate(document, extra, property)?,
+                    _ => {}
+                },
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The operation `method path` of the document.
+fn operation<'a>(document: &'a Value, method: &str, path: &str) -> &'a Value {
+    let operation = &document["paths"][path][method];
+    assert!(operation.is_object(), "{method} {path} is not described");
+    operation
+}
+
+/// The described answer `status` of `method path`.
+fn described<'a>(document: &'a Value, method: &str, path: &str, status: u16) -> &'a Value {
+    let response = &operation(document, method, path)["responses"][status.to_string()];
+    assert!(
+        response.is_object(),
+        "{method} {path} does not describe its {status}"
+    );
+    resolve(document, response)
+}
+
+#[tokio::test]
+async fn request_bodies_require_what_the_server_requires_and_never_null() {
+    let (app, document) = document().await;
+    let access = app
+        .register_ok("ada@example.com", PASSWORD)
+        .await
+        .tokens
+        .access;
+
+    for (name, method, path, required) in REQUEST_BODIES {
+        let schema = &document["components"]["schemas"][name];
+        let mut described: Vec<&str> = schema["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|name| name.as_str().unwrap())
+            .collect();
+        described.sort_unstable();
+        assert_eq!(described, required, "{name}: {schema}");
+        for field in required {
+            let property = &schema["properties"][field];
+            // A required field is a non-blank string: null is refused like a missing field.
+            assert_eq!(property["type"], "string", "{name}.{field}: {property}");
+            assert_eq!(
+                property["minLength"].as_u64().map(|min| min >= 1),
+                Some(true)
+            );
+            assert_eq!(property["pattern"], "\\S", "{name}.{field}: {property}");
+        }
+        let body = operation(&document, method, path)["requestBody"].clone();
+        assert_eq!(body["required"], true, "{method} {path}");
+        assert_eq!(
+            resolve(&document, &body["content"]["application/json"]["schema"]),
+            schema,
+            "{method} {path}"
+        );
+
+        // The server refuses `{}` naming exactly those fields, each "This field is required.".
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let request = app.client.request(method, app.url(path)).json(&json!({}));
+        let response = send_as(request, Some(&access)).await;
+        if required.is_empty() {
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            continue;
+        }
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
+        let errors: Value = response.json().await.unwrap();
+        let expected: serde_json::Map<String, Value> = required
+            .iter()
+            .map(|field| (field.to_string(), json!(["This field is required."])))
+            .collect();
+        assert_eq!(errors, Value::Object(expected), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn every_operation_describes_every_answer_it_can_give() {
+    let (_, document) = document().await;
+
+    for (method, path) in operations(&document) {
+        let operation = operation(&document, &method, &path);
+        let responses = operation["responses"].as_object().unwrap();
+        // The middleware in front of every route.
+        for status in ["431", "500"] {
+            assert!(responses.contains_key(status), "{method} {path}: {status}");
+        }
+        if operation.get("requestBody").is_some() {
+            for status in ["400", "413", "415"] {
+                assert!(responses.contains_key(status), "{method} {path}: {status}");
+            }
+        }
+        let secured = BEARER.contains(&(method.as_str(), path.as_str()));
+        assert_eq!(
+            operation.get("security").is_some(),
+            secured,
+            "{method} {path}: {operation}"
+        );
+        if secured {
+            let unauthorized = described(&document, &method, &path, 401);
+            assert!(
+                unauthorized["headers"]["WWW-Authenticate"].is_object(),
+                "{method} {path}: {unauthorized}"
+            );
+        }
+        let limited = RATE_LIMITED.contains(&path.as_str());
+        assert_eq!(responses.contains_key("429"), limited, "{method} {path}");
+        for status in ["429", "503"] {
+            if responses.contains_key(status) {
+                let answer = described(&document, &method, &path, status.parse().unwrap());
+                assert!(
+                    answer["headers"]["Retry-After"].is_object(),
+                    "{method} {path}: {status} {answer}"
+                );
+            }
+        }
+        // Every answer with a body describes it.
+        for (status, response) in responses {
+            let response = resolve(&document, response);
+            if status == "204" || status == "205" {
+                assert!(
+                    response.get("content").is_none(),
+                    "{method} {path} {status}"
+                );
+                continue;
+            }
+            let content = response["content"].as_object();
+            let schema = content
+                .and_then(|content| content.values().next())
+                .map(|media| &media["schema"]);
+            assert!(
+                schema.is_some_and(Value::is_object),
+                "{method} {path} {status}: no body described in {response}"
+            );
+        }
+    }
+}
+
+/// Checks a real answer against its description: the status is described, every described
+/// header is sent, and the body is valid against the described schema.
+async fn assert_as_described(
+    document: &Value,
+    (method, path): (&str, &str),
+    response: reqwest::Response,
+    status: u16,
+) {
+    assert_eq!(response.status().as_u16(), status, "{method} {path}");
+    let headers = response.headers().clone();
+    let body: Value = response.json().await.expect("a JSON body");
+    let described = described(document, method, path, status);
+    for header in described["headers"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(name, _)| name)
+    {
+        assert!(
+            headers.contains_key(header.as_str()),
+            "{method} {path} {status}: no {header}"
+        );
+    }
+    let schema = &described["content"]["application/json"]["schema"];
+    if let Err(problem) = validate(document, schema, &body) {
+        panic!("{method} {path} {status}: {problem}");
+    }
+}
+
+#[tokio::test]
+async fn error_answers_are_as_described() {
+    let (app, document) = document().await;
+    let tokens = app.register_ok("ada@example.com", PASSWORD).await.tokens;
+    let access = tokens.access;
+    let post = |path: &str| app.client.post(app.url(path));
+    let login = ("post", "/api/login");
+
+    let cases: Vec<((&str, &str), reqwest::RequestBuilder, u16)> = vec![
+        (
+            ("post", "/api/register"),
+            post("/api/register").json(&json!({ "email": "not an address" })),
+            400,
+        ),
+        (login, post("/api/login").json(&json!([])), 400),
+        (login, post("/api/login").json(&json!("text")), 400),
+        (
+            login,
+            post("/api/login")
+                .header(CONTENT_TYPE, "application/json")
+                .body("{\"email\": "),
+            400,
+        ),
+        (
+            login,
+            post("/api/login").json(&json!({ "email": "ada@example.com", "password": "wrong" })),
+            401,
+        ),
+        (
+            login,
+            post("/api/login").json(&json!({ "email": "a".repeat(17 * 1024) })),
+            413,
+        ),
+        (
+            login,
+            post("/api/login")
+                .header(CONTENT_TYPE, "text/plain")
+                .body("{}"),
+            415,
+        ),
+        (
+            login,
+            post("/api/login")
+                .header(AUTHORIZATION, format!("Bearer {}", "a".repeat(9 * 1024)))
+                .json(&json!({})),
+            431,
+        ),
+        (
+            ("post", "/api/token/refresh"),
+            post("/api/token/refresh").json(&json!({ "refresh": "not a token" })),
+            401,
+        ),
+        (
+            ("get", "/api/user"),
+            app.client.get(app.url("/api/user")),
+            401,
+        ),
+        (
+            ("get", "/api/user"),
+            app.client.get(app.url("/api/user")).bearer_auth("garbage"),
+            401,
+        ),
+        (
+            ("patch", "/api/user"),
+            app.client
+                .patch(app.url("/api/user"))
+                .bearer_auth(&access)
+                .json(&json!({ "first_name": "x".repeat(151) })),
+            400,
+        ),
+        // A body the schema forbids is refused, even where every field is optional.
+        (
+            ("patch", "/api/user"),
+            app.client
+                .patch(app.url("/api/user"))
+                .bearer_auth(&access)
+                .json(&json!(["Ada", "Lovelace"])),
+            400,
+        ),
+        (
+            ("patch", "/api/user"),
+            app.client
+                .patch(app.url("/api/user"))
+                .bearer_auth(&access)
+                .json(&json!([])),
+            400,
+        ),
+        (
+            ("post", "/api/logout"),
+            post("/api/logout").json(&json!({ "refresh": tokens.refresh, "scope": "" })),
+            400,
+        ),
+        (
+            ("delete", "/api/sessions/{id}"),
+            app.client
+                .delete(app.url("/api/sessions/no-such-session"))
+                .bearer_auth(&access),
+            404,
+        ),
+    ];
+    for (operation, request, status) in cases {
+        let response = request.send().await.unwrap();
+        assert_as_described(&document, operation, response, status).await;
+    }
+}
+
+#[tokio::test]
+async fn throttled_answers_are_as_described() {
+    let (_, document) = document().await;
+    let app = spawn_app_with(|config| {
+        config.rate_limit_enabled = true;
+        config.rate_limit_per_ip = Rate::parse("1/min").unwrap();
+        config.rate_limit_per_account = Rate::parse("100/min").unwrap();
+    })
+    .await;
+
+    // The second attempt from one address within the minute is over the budget.
+    for (path, body) in [
+        (
+            "/api/login",
+            json!({ "email": "ada@example.com", "password": "wrong" }),
+        ),
+        ("/api/register", json!({ "email": "bob@example.com" })),
+    ] {
+        let first = app.post_json(path, &body).await.status();
+        assert!(first.is_client_error() && first != 429, "{path}: {first}");
+        let second = app.post_json(path, &body).await;
+        assert_as_described(&document, ("post", path), second, 429).await;
+    }
+}
+
+#[tokio::test]
+async fn the_checker_refuses_what_a_description_forbids() {
+    let (_, document) = document().await;
+    let schema = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+
+    assert!(
+        validate(
+            &document,
+            &schema("BadRequestBody"),
+            &json!({ "detail": "x" })
+        )
+        .is_ok()
+    );
+    assert!(validate(&document, &schema("BadRequestBody"), &json!({ "a": ["x"] })).is_ok());
+    assert!(validate(&document, &schema("BadRequestBody"), &json!({ "a": "x" })).is_err());
+    assert!(validate(&document, &schema("BadRequestBody"), &json!([])).is_err());
+    let unauthorized = json!({ "detail": "x", "code": "token_expired" });
+    assert!(validate(&document, &schema("AuthError"), &unauthorized).is_ok());
+    let unknown_code = json!({ "detail": "x", "code": "nope" });
+    assert!(validate(&document, &schema("AuthError"), &unknown_code).is_err());
+    assert!(validate(&document, &schema("AuthError"), &json!({ "detail": "x" })).is_err());
+    let long_name = json!({ "first_name": "x".repeat(151) });
+    assert!(validate(&document, &schema("UpdateUserRequest"), &long_name).is_err());
 }

@@ -12,8 +12,9 @@ use crate::auth::Client;
 use crate::auth::credentials::{self, RegistrationForm, SignInForm};
 use crate::auth::sessions::{self, LogoutScope};
 use crate::http::error::ApiError;
+use crate::http::error::BadRequestBody;
 use crate::http::extract::{AppJson, ClientInfo};
-use crate::http::openapi::{SignInRefused, Throttled};
+use crate::http::openapi::{JsonBody, SignInRefused, Throttled, TokenRefused, Unavailable};
 use crate::http::state::AppState;
 use crate::http::views;
 use crate::store::UserRow;
@@ -37,8 +38,12 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created and signed in", body = AuthResponse),
-        (status = 400, description = "Field errors, e.g. a taken email or a common password"),
+        (status = 400, description = "Field errors, e.g. a missing field, a taken email, a common \
+                                      password or `password2` not matching; or a body that is not \
+                                      a JSON object", body = BadRequestBody),
+        JsonBody,
         Throttled,
+        Unavailable,
     )
 )]
 async fn register(
@@ -90,7 +95,9 @@ fn sign_in_form(body: &LoginRequest) -> SignInForm<'_> {
     responses(
         (status = 200, description = "Signed in", body = AuthResponse),
         SignInRefused,
+        JsonBody,
         Throttled,
+        Unavailable,
     )
 )]
 pub(super) async fn login(
@@ -113,7 +120,9 @@ pub(super) async fn login(
     responses(
         (status = 200, description = "Signed in", body = TokenPair),
         SignInRefused,
+        JsonBody,
         Throttled,
+        Unavailable,
     )
 )]
 async fn obtain_pair(
@@ -136,8 +145,11 @@ async fn obtain_pair(
     request_body = LogoutRequest,
     responses(
         (status = 205, description = "Signed out"),
-        (status = 400, description = "`refresh` missing or `scope` unknown"),
-        (status = 401, description = "The refresh token is not its session's live one"),
+        (status = 400, description = "`refresh` missing or blank, `scope` unknown, or a body that \
+                                      is not a JSON object", body = BadRequestBody),
+        TokenRefused,
+        JsonBody,
+        Unavailable,
     )
 )]
 pub(super) async fn logout(
@@ -146,8 +158,8 @@ pub(super) async fn logout(
     AppJson(body): AppJson<LogoutRequest>,
 ) -> Result<StatusCode, ApiError> {
     let refresh = required(&body.refresh, "refresh")?;
-    let scope = match body.scope.as_deref().map(str::trim) {
-        None | Some("") | Some("current") => LogoutScope::Current,
+    let scope = match body.scope.as_deref() {
+        None | Some("current") => LogoutScope::Current,
         Some("others") => LogoutScope::Others,
         Some("all") => LogoutScope::All,
         Some(other) => {

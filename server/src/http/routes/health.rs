@@ -3,11 +3,13 @@
 
 use axum::Json;
 use axum::extract::State;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::http::error::ApiError;
+use crate::http::openapi::Unavailable;
 use crate::http::state::AppState;
 
 /// The probes and `/metrics`, outside `/api`.
@@ -18,10 +20,21 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(super::metrics::metrics))
 }
 
+/// A probe's answer: `{"status": "ok"}` or `{"status": "ready"}`.
+#[derive(Serialize, ToSchema)]
+struct Probe {
+    status: &'static str,
+}
+
 /// The process answers.
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "`{\"status\": \"ok\"}`")))]
-async fn healthz() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "`{\"status\": \"ok\"}`", body = Probe))
+)]
+async fn healthz() -> Json<Probe> {
+    Json(Probe { status: "ok" })
 }
 
 /// The database answers; 503 with `Retry-After` while it is unreachable.
@@ -30,11 +43,11 @@ async fn healthz() -> Json<Value> {
     path = "/readyz",
     tag = "operations",
     responses(
-        (status = 200, description = "`{\"status\": \"ready\"}`"),
-        (status = 503, description = "The database is unreachable"),
+        (status = 200, description = "`{\"status\": \"ready\"}`", body = Probe),
+        Unavailable,
     )
 )]
-async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+async fn readyz(State(state): State<AppState>) -> Result<Json<Probe>, ApiError> {
     state.auth.store.ping().await?;
-    Ok(Json(json!({ "status": "ready" })))
+    Ok(Json(Probe { status: "ready" }))
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::AuthFailure;
 use crate::clock;
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, AuthError};
 use crate::http::extract::bearer_token;
 use crate::http::state::AppState;
 
@@ -20,8 +20,10 @@ use crate::http::state::AppState;
     tag = "operations",
     security((), ("metrics_token" = [])),
     responses(
-        (status = 200, description = "Prometheus/OpenMetrics text", content_type = "application/openmetrics-text"),
-        (status = 401, description = "METRICS_TOKEN is set and the bearer token is not it"),
+        (status = 200, description = "Prometheus/OpenMetrics text", body = String, content_type = "application/openmetrics-text"),
+        (status = 401, description = "METRICS_TOKEN is set and the bearer token is not it: \
+                                      `not_authenticated`", body = AuthError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
     )
 )]
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {

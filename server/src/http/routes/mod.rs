@@ -79,7 +79,7 @@ static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(|| {
     get,
     path = "/openapi.json",
     tag = "operations",
-    responses((status = 200, description = "The OpenAPI 3 description of the API"))
+    responses((status = 200, description = "The OpenAPI 3 description of the API", body = Object))
 )]
 pub async fn openapi_json() -> Json<&'static OpenApi> {
     Json(&DOCUMENT)

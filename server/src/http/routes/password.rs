@@ -4,14 +4,13 @@
 use app::api::PasswordChangeRequest;
 use axum::Json;
 use axum::extract::State;
-use serde_json::{Value, json};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::credentials::{self, PasswordChangeForm};
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, BadRequestBody, Detail};
 use crate::http::extract::{AppJson, AuthUser, ClientInfo};
-use crate::http::openapi::Throttled;
+use crate::http::openapi::{BearerRefused, JsonBody, Throttled, Unavailable};
 use crate::http::state::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -26,10 +25,14 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = [])),
     request_body = PasswordChangeRequest,
     responses(
-        (status = 200, description = "Changed; every other session is signed out"),
-        (status = 400, description = "Field errors: wrong current password, weak or mismatched new one"),
-        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+        (status = 200, description = "Changed; every other session is signed out", body = Detail),
+        (status = 400, description = "Field errors: a missing field, a wrong current password, a \
+                                      weak or mismatched new one; or a body that is not a JSON \
+                                      object", body = BadRequestBody),
+        BearerRefused,
+        JsonBody,
         Throttled,
+        Unavailable,
     )
 )]
 async fn change(
@@ -37,14 +40,14 @@ async fn change(
     AuthUser(claims): AuthUser,
     ClientInfo(client): ClientInfo,
     AppJson(body): AppJson<PasswordChangeRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Detail>, ApiError> {
     let form = PasswordChangeForm {
         current_password: body.current_password.as_deref(),
         new_password: body.new_password.as_deref(),
         new_password2: body.new_password2.as_deref(),
     };
     credentials::change_password(&state.auth, &client, claims.user_id, &claims.sid, &form).await?;
-    Ok(Json(
-        json!({ "detail": "Password changed. Your other sessions have been signed out." }),
-    ))
+    Ok(Json(Detail {
+        detail: "Password changed. Your other sessions have been signed out.".into(),
+    }))
 }

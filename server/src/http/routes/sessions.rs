@@ -8,8 +8,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::{revoke, sessions};
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, Detail};
 use crate::http::extract::{AuthUser, ClientInfo};
+use crate::http::openapi::{BearerRefused, Unavailable};
 use crate::http::state::AppState;
 use crate::http::views;
 
@@ -27,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Live sessions, most recently used first", body = Vec<SessionInfo>),
-        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+        BearerRefused,
+        Unavailable,
     )
 )]
 async fn list(
@@ -52,8 +54,9 @@ async fn list(
     params(("id" = String, Path, description = "A session id from the list")),
     responses(
         (status = 204, description = "Ended: its tokens stop working on every instance"),
-        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
-        (status = 404, description = "No such live session of this user"),
+        BearerRefused,
+        (status = 404, description = "No such live session of this user", body = Detail),
+        Unavailable,
     )
 )]
 async fn end(

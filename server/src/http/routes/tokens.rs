@@ -3,7 +3,8 @@
 use app::api::{RefreshRequest, TokenPair, VerifyRequest};
 use axum::Json;
 use axum::extract::State;
-use serde_json::{Value, json};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -11,8 +12,9 @@ use super::required;
 use crate::auth::sessions;
 use crate::auth::throttle::{Account, Action};
 use crate::http::error::ApiError;
+use crate::http::error::BadRequestBody;
 use crate::http::extract::{AppJson, ClientInfo};
-use crate::http::openapi::Throttled;
+use crate::http::openapi::{JsonBody, Throttled, TokenRefused, Unavailable};
 use crate::http::state::AppState;
 
 /// The canonical paths; `/auth/refresh` is declared in `routes::ALIASES`.
@@ -31,9 +33,12 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = RefreshRequest,
     responses(
         (status = 200, description = "The next pair", body = TokenPair),
-        (status = 400, description = "`refresh` missing"),
-        (status = 401, description = "Invalid, expired, blacklisted or reused token (`token_reused` ends the session)"),
+        (status = 400, description = "`refresh` missing or blank, or a body that is not a JSON \
+                                      object", body = BadRequestBody),
+        TokenRefused,
+        JsonBody,
         Throttled,
+        Unavailable,
     )
 )]
 pub(super) async fn refresh(
@@ -57,16 +62,23 @@ pub(super) async fn refresh(
     tag = "tokens",
     request_body = VerifyRequest,
     responses(
-        (status = 200, description = "Valid: `{}`"),
-        (status = 400, description = "`token` missing"),
-        (status = 401, description = "Invalid, expired or revoked"),
+        (status = 200, description = "Valid: `{}`", body = Verified),
+        (status = 400, description = "`token` missing or blank, or a body that is not a JSON \
+                                      object", body = BadRequestBody),
+        TokenRefused,
+        JsonBody,
+        Unavailable,
     )
 )]
 async fn verify(
     State(state): State<AppState>,
     AppJson(body): AppJson<VerifyRequest>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<Verified>, ApiError> {
     let token = required(&body.token, "token")?;
     sessions::verify(&state.auth, token).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Verified {}))
 }
+
+/// simplejwt's answer to a valid token: `{}`.
+#[derive(Serialize, ToSchema)]
+struct Verified {}

@@ -10,8 +10,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::users::{self, NamesForm};
-use crate::http::error::ApiError;
+use crate::http::error::{ApiError, BadRequestBody};
 use crate::http::extract::{AppJson, AuthUser};
+use crate::http::openapi::{BearerRefused, JsonBody, Unavailable};
 use crate::http::state::AppState;
 use crate::http::views;
 
@@ -27,7 +28,8 @@ pub fn router() -> OpenApiRouter<AppState> {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The user", body = User),
-        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+        BearerRefused,
+        Unavailable,
     )
 )]
 async fn me(
@@ -50,8 +52,11 @@ async fn me(
     request_body = UpdateUserRequest,
     responses(
         (status = 200, description = "The updated user", body = User),
-        (status = 400, description = "Field errors"),
-        (status = 401, description = "No, an invalid, an expired or a revoked access token"),
+        (status = 400, description = "Field errors (a name over 150 characters), or a body that \
+                                      is not a JSON object", body = BadRequestBody),
+        BearerRefused,
+        JsonBody,
+        Unavailable,
     )
 )]
 async fn update(
