@@ -254,6 +254,12 @@ stop "$peer_pid" peer-postgres
 
 uptime >"$out/load-after"
 pgrep -c 'rustc|cc1' >"$out/compilers-after" || true
+
+# Sizing (Gatehouse alone, SQLite): requests per vCPU, memory and throughput as stored sessions
+# grow to 1M (scripts/bench/sizing.sh; SIZING_SECONDS per run, 5 by default). Its lines join
+# $BENCH_JSON, and report.py renders them under the main table.
+step "Sizing: per vCPU, and 1k → 1M stored sessions"
+BENCH_JSON="$results" scripts/bench/sizing.sh
 iterations=$("$peer_venv/bin/python" -c \
   'from django.contrib.auth.hashers import PBKDF2PasswordHasher as H; print(H.iterations)')
 python3 scripts/bench/report.py "$results" "$out/results.md" \

@@ -2,7 +2,9 @@
 """The benchmark table: reads scripts/bench.sh's results (one JSON line per wrk run or peak-RSS
 reading), criterion's estimates and the release bundle; takes each figure's median over the
 rounds; prints the table (metric, Gatehouse, peer, ratio, budget, met?) and writes it as
-Markdown. Usage: report.py RESULTS.jsonl OUT.md key=value...  Standard library only."""
+Markdown, followed by the sizing tables (scripts/bench/sizing.sh) when its lines are there.
+Usage: report.py RESULTS.jsonl OUT.md key=value...   or, the sizing tables alone:
+report.py --sizing RESULTS.jsonl OUT.md.  Standard library only."""
 import datetime
 import glob
 import gzip
@@ -12,9 +14,132 @@ import platform
 import statistics
 import sys
 
+sizing_only = sys.argv[1] == "--sizing"
+if sizing_only:
+    del sys.argv[1]
 results, out = sys.argv[1], sys.argv[2]
 knobs = dict(arg.split("=", 1) for arg in sys.argv[3:])
 runs = [json.loads(line) for line in open(results) if line.strip()]
+
+
+def cpu_model():
+    return next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                 if line.startswith("model name")), platform.machine())
+
+
+def count_label(n):
+    return f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k" if n >= 1000 else str(n)
+
+
+def sizing_tables():
+    """scripts/bench/sizing.sh's figures: requests per CPU-second of the server (per vCPU), then
+    memory and throughput as the stored sessions grow. One run each, no medians."""
+    sized = [r for r in runs if r["scenario"] == "sizing"]
+    if not sized:
+        return []
+
+    def one(kind, **match):
+        return next((r for r in sized if r["kind"] == kind
+                     and all(r.get(k) == v for k, v in match.items())), None)
+
+    def per_cpu(run):
+        return run["requests"] / run["cpu_s"] if run and run["cpu_s"] else None
+
+    run_info = next((r for r in runs if r["scenario"] == "sizing-run"), {})
+    lines = [
+        f"Sizing, {datetime.date.today()}, {os.cpu_count()} vCPUs ({cpu_model()}), "
+        f"Linux {platform.release()}; SQLite; wrk on the same machine; one run of "
+        f"{run_info.get('seconds', '?')} s per figure; the whole sizing run took "
+        f"{run_info.get('runtime_s', '?')} s. Load (1 min) before: {run_info.get('load_before', '?')}, "
+        f"after: {run_info.get('load_after', '?')}; compiler processes running: "
+        f"{run_info.get('compilers_before', '?')} at the start, {run_info.get('compilers_after', '?')} at the end.",
+        "",
+        "| load | req/s | server CPU (vCPUs busy) | per vCPU: req/s per CPU-second |",
+        "|---|---:|---:|---:|",
+    ]
+    names = {"login": "login: POST /api/login/ (Argon2id), 4 conns",
+             "refresh": "refresh: POST /api/token/refresh/, 16 sessions",
+             "me": "me: GET /api/user/, 64 conns"}
+    per_vcpu = {}
+    for load, name in names.items():
+        run = one("vcpu", load=load)
+        if not run:
+            continue
+        per_vcpu[load] = per_cpu(run)
+        busy = run["cpu_s"] / (run["requests"] / run["per_second"]) if run["requests"] else None
+        lines.append(f"| {name} | {fmt(run['per_second'], 1 if load == 'login' else 0)} | "
+                     f"{fmt(busy, 2)} | {fmt(per_vcpu[load], 1 if load == 'login' else 0)} |")
+
+    memory = [r for r in sized if r["kind"] == "memory"]
+    columns = sorted(((r["sessions"], r["revoked"]) for r in memory), key=lambda c: (c[1] > 0, c[0]))
+    if columns:
+        heads = [f"{count_label(s)} stored" + (f", {count_label(v)} revoked" if v else "")
+                 for s, v in columns]
+        lines += ["", f"| stored sessions | {' | '.join(heads)} |",
+                  f"|---|{'---:|' * len(columns)}"]
+
+        def cells(metric, pick, digits):
+            values = [pick(s, v) for s, v in columns]
+            lines.append(f"| {metric} | {' | '.join(fmt(x, digits) for x in values)} |")
+
+        def mem(field):
+            return lambda s, v: one("memory", sessions=s, revoked=v)[field] / 1024
+
+        def load_field(load, field):
+            def pick(s, v):
+                run = one("load", load=load, sessions=s, revoked=v)
+                return None if not run else per_cpu(run) if field == "per_cpu" else run[field]
+            return pick
+
+        cells("RSS MiB, idle after start", mem("idle_kib"), 1)
+        cells("RSS MiB, after the loads", mem("after_kib"), 1)
+        cells("peak RSS MiB (VmHWM)", mem("peak_kib"), 1)
+        cells("start-up s (exec to /readyz)", lambda s, v: one("memory", sessions=s, revoked=v)["ready_s"], 2)
+        cells("refresh: rotations/s (512 sessions spread over the table)", load_field("refresh", "per_second"), 0)
+        cells("refresh: p99 ms", load_field("refresh", "p99_ms"), 2)
+        cells("refresh: rotations per CPU-second", load_field("refresh", "per_cpu"), 0)
+        cells("me: GET /api/user/ req/s (64 conns)", load_field("me", "per_second"), 0)
+        cells("me: p99 ms", load_field("me", "p99_ms"), 2)
+        cells("me: requests per CPU-second", load_field("me", "per_cpu"), 0)
+        cells("GET /metrics ms (counts live sessions)",
+              lambda s, v: one("memory", sessions=s, revoked=v)["metrics_ms"], 1)
+
+    summary = []
+    if per_vcpu:
+        summary.append("1 vCPU per " + ", per ".join(
+            f"{fmt(per_vcpu[load], 0)} {what}" for load, what in
+            (("login", "password logins/s"), ("refresh", "refreshes/s"), ("me", "GET /api/user/ per second"))
+            if per_vcpu.get(load)))
+    live = [stored for stored, gone in columns if not gone]
+    if live:
+        run = one("memory", sessions=max(live), revoked=0)
+        summary.append(f"{run['after_kib'] / 1024:,.0f} MiB resident with {count_label(max(live))} stored sessions")
+    for stored, gone in columns:
+        base = one("memory", sessions=stored, revoked=0)
+        if gone and base:
+            extra = (one("memory", sessions=stored, revoked=gone)["idle_kib"] - base["idle_kib"]) / 1024
+            summary.append(f"{extra:+,.1f} MiB idle RSS for {count_label(gone)} revoked sessions held in memory")
+    lines += [
+        "",
+        "Per vCPU: the load's requests over the CPU-seconds the server process used during it "
+        "(utime + stime of all its threads; SQLite runs inside the process, so the database's "
+        "work is included, wrk's is not). Stored sessions: live sessions of filler accounts "
+        "(four each) written into the table with the server stopped; the revoked column is the "
+        "same table with every filler session revoked a minute before start, so the server holds "
+        "them in its revocation set. In short: " + "; ".join(summary) + ".",
+    ]
+    return lines
+
+
+def fmt(value, digits):
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+if sizing_only:
+    table = "\n".join(sizing_tables())
+    open(out, "w").write(table + "\n")
+    print("\n" + table)
+    sys.exit()
 
 
 def median(scenario, server, db, field):
@@ -49,10 +174,6 @@ def bundle_kib():
 
 
 rows = []  # (metric, gatehouse, peer, ratio, budget, met)
-
-
-def fmt(value, digits):
-    return "—" if value is None else f"{value:,.{digits}f}"
 
 
 def row(metric, ours, theirs, digits=0, higher_is_better=True, budget="", met=None):
@@ -121,8 +242,7 @@ rows.append(("token verify µs (criterion)", fmt(verify, 2), "—", "", "≤ 5 �
              "not measured" if verify is None else "yes" if verify <= 5 else "**NO**"))
 rows.append(("failed requests, all runs", str(errors(G)), str(errors(P) + errors("peer-argon2")), "", "", ""))
 
-cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
-            if line.startswith("model name")), platform.machine())
+cpu = cpu_model()
 
 
 def note(name):
@@ -151,6 +271,8 @@ footer = [
     f"connections read GET /api/user/ every {knobs['probe_delay_ms']} ms. The load generator shares "
     "the machine's cores with the server under test, as it does for the peer.",
 ]
-table = "\n".join(header + [f"| {' | '.join(r)} |" for r in rows] + footer)
+sizing = sizing_tables()
+table = "\n".join(header + [f"| {' | '.join(r)} |" for r in rows] + footer
+                  + (["", "### Sizing", ""] + sizing if sizing else []))
 open(out, "w").write(table + "\n")
 print("\n" + table)
