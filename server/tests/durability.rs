@@ -11,19 +11,23 @@
     reason = "test code: a failure is the finding"
 )]
 
+#[allow(dead_code)] // the API suite's harness; this binary uses its databases
+#[path = "api/helpers.rs"]
+mod helpers;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use helpers::{PASSWORD, TestDatabase, postgres_server_url};
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 16;
 const ROUNDS: usize = 3;
 /// How long the load runs before the kill.
 const LOAD_FOR: Duration = Duration::from_millis(1500);
-const PASSWORD: &str = "correct horse battery";
 
 /// The server binary on `database_url`, listening on `port`.
 struct Server {
@@ -271,23 +275,6 @@ async fn killed_under_load_on_sqlite_every_answered_rotation_has_its_row() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killed_under_load_on_postgres_every_answered_rotation_has_its_row() {
     let dir = TempDir::new();
-    let admin_url = std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned());
-    let name = format!("gatehouse_durability_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&admin_url)
-        .await
-        .expect("PostgreSQL should be reachable for the test suite");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    let base = admin_url
-        .rsplit_once('/')
-        .map_or(admin_url.as_str(), |(base, _)| base);
-    survives_kills(&format!("{base}/{name}"), &dir.0).await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
+    let database = TestDatabase::postgres(postgres_server_url()).await;
+    survives_kills(&database.url, &dir.0).await;
 }

@@ -100,36 +100,28 @@ pub async fn rotate(
 ) -> Result<IssuedPair, SessionError> {
     let rotated = try_rotate(auth, claims, client).await;
     if let Some((outcome, detail)) = refresh_outcome(&rotated) {
-        let event = refresh_event(claims, client, outcome).detail(detail);
+        let event = Event::new(EventKind::Refresh, outcome, &client.ip)
+            .user(claims.user_id)
+            .session(claims.sid.as_str())
+            .detail(detail);
         auth.audit.record(event).await;
     }
     rotated.map(|(pair, _)| pair)
 }
 
-/// The audit event of a refresh of `claims`' session.
-fn refresh_event<'a>(claims: &'a Claims, client: &'a Client, outcome: Outcome) -> Event<'a> {
-    Event::new(EventKind::Refresh, outcome, &client.ip)
-        .user(claims.user_id)
-        .session(claims.sid.as_str())
-}
-
-/// How a refresh is audited, unless it was stored with the rotation itself: a grace replay
-/// (`grace`), or a failure with its 401 code. Reuse is audited by the revocation it causes,
-/// and an error that is not the token's (an unreachable database) is not a refresh outcome.
+/// How a refresh is audited: success (`grace` for a replay), or failure with its 401 code.
+/// Reuse is audited by the revocation it causes, and an error that is not the token's (an
+/// unreachable database) is not a refresh outcome.
 fn refresh_outcome(
     rotated: &Result<(IssuedPair, &'static str), SessionError>,
 ) -> Option<(Outcome, &'static str)> {
     match rotated {
-        Ok((_, ROTATED)) => None,
         Ok((_, how)) => Some((Outcome::Success, how)),
         Err(SessionError::Refused(AuthFailure::TokenReused)) => None,
         Err(SessionError::Refused(failure)) => Some((Outcome::Failure, failure.code())),
         Err(SessionError::Store(_)) => None,
     }
 }
-
-/// How `try_rotate` obtained a pair when it rotated (its audit row is already stored).
-const ROTATED: &str = "";
 
 /// `rotate` without the audit: the new pair and how it was obtained.
 async fn try_rotate(
@@ -142,7 +134,6 @@ async fn try_rotate(
         access_jti: new_jti(),
         refresh_jti: new_jti(),
     };
-    let event = refresh_event(claims, client, Outcome::Success);
     let rotated = auth
         .store
         .rotate_refresh(Rotation {
@@ -152,7 +143,6 @@ async fn try_rotate(
             access_jti: &ids.access_jti,
             now,
             idle_cutoff: auth.policy.idle_cutoff(now),
-            event: &event.row(),
         })
         .await?;
     let subject = Subject {
@@ -161,11 +151,7 @@ async fn try_rotate(
         session_id: &claims.sid,
     };
     if let Some((_, expires_at)) = rotated {
-        auth.audit.stored_with_change(&event);
-        return Ok((
-            auth.tokens.sign_pair(subject, ids, expires_at, now),
-            ROTATED,
-        ));
+        return Ok((auth.tokens.sign_pair(subject, ids, expires_at, now), ""));
     }
 
     // Not the live token: find out why.

@@ -16,22 +16,7 @@ pub struct EventRow {
     pub detail: String,
 }
 
-pub(super) const INSERT_EVENT: &str = "INSERT INTO auth_events (at, kind, outcome, user_id, session_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-
-/// The INSERT of `$event` into `auth_events`, ready to run on a connection or transaction.
-macro_rules! insert_event {
-    ($event:expr) => {
-        sqlx::query($crate::store::events::INSERT_EVENT)
-            .bind($event.at)
-            .bind(&$event.kind)
-            .bind(&$event.outcome)
-            .bind($event.user_id)
-            .bind(&$event.session_id)
-            .bind(&$event.ip)
-            .bind(&$event.detail)
-    };
-}
-pub(super) use insert_event;
+const INSERT_EVENT: &str = "INSERT INTO auth_events (at, kind, outcome, user_id, session_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
 
 impl Store {
     /// Appends `events` in one transaction (one disk sync on SQLite for the whole batch).
@@ -39,7 +24,16 @@ impl Store {
         on_writer!(self, |pool| {
             let mut transaction = pool.begin().await?;
             for event in events {
-                insert_event!(event).execute(&mut *transaction).await?;
+                sqlx::query(INSERT_EVENT)
+                    .bind(event.at)
+                    .bind(&event.kind)
+                    .bind(&event.outcome)
+                    .bind(event.user_id)
+                    .bind(&event.session_id)
+                    .bind(&event.ip)
+                    .bind(&event.detail)
+                    .execute(&mut *transaction)
+                    .await?;
             }
             transaction.commit().await
         })

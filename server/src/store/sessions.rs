@@ -1,6 +1,5 @@
 //! The `sessions` table: start, rotate, list and revoke refresh-token families.
 
-use super::events::{EventRow, insert_event};
 use super::pool::{Store, on_pool, on_writer};
 
 /// A session at sign-in.
@@ -41,9 +40,6 @@ pub struct Rotation<'a> {
     pub now: i64,
     /// Sessions unused since this time have timed out.
     pub idle_cutoff: i64,
-    /// The audit row of a successful rotation, stored in the same transaction: the answer
-    /// never leaves before its trace is durable, at no extra commit.
-    pub event: &'a EventRow,
 }
 
 const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, access_jti, rotated_at, previous_jti, created_at, \
@@ -96,34 +92,25 @@ impl Store {
     /// UPDATE: of N concurrent calls with the same token exactly one matches the row (RFC 9700
     /// §4.14.2); the rest see the new jti and get `None`. `SET` reads the old row, so
     /// `previous_jti` becomes the token just consumed. Returns the session's user and end.
-    /// A rotation that happened stores `rotation.event` in the same transaction.
     pub async fn rotate_refresh(&self, rotation: Rotation<'_>) -> sqlx::Result<Option<(i64, i64)>> {
         let live = live(7);
         on_writer!(self, |pool| {
-            let mut transaction = pool.begin().await?;
-            let rotated: Option<(i64, i64)> = sqlx::query_as(&format!(
-                "UPDATE sessions
+            sqlx::query_as(&format!(
+            "UPDATE sessions
              SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4
              WHERE id = $5 AND refresh_jti = $6 AND {live}
              RETURNING user_id, expires_at"
-            ))
-            .bind(rotation.refresh_jti)
-            .bind(rotation.access_jti)
-            .bind(rotation.now)
-            .bind(rotation.now)
-            .bind(rotation.session_id)
-            .bind(rotation.presented_jti)
-            .bind(rotation.now)
-            .bind(rotation.idle_cutoff)
-            .fetch_optional(&mut *transaction)
-            .await?;
-            if rotated.is_some() {
-                insert_event!(rotation.event)
-                    .execute(&mut *transaction)
-                    .await?;
-            }
-            transaction.commit().await?;
-            Ok(rotated)
+        ))
+        .bind(rotation.refresh_jti)
+        .bind(rotation.access_jti)
+        .bind(rotation.now)
+        .bind(rotation.now)
+        .bind(rotation.session_id)
+        .bind(rotation.presented_jti)
+        .bind(rotation.now)
+        .bind(rotation.idle_cutoff)
+        .fetch_optional(pool)
+        .await
         })
     }
 

@@ -124,8 +124,7 @@ impl<'a> Event<'a> {
 }
 
 impl Event<'_> {
-    /// The row as stored (stamped now).
-    pub fn row(&self) -> EventRow {
+    fn row(&self) -> EventRow {
         EventRow {
             at: clock::now(),
             kind: self.kind.as_str().to_owned(),
@@ -166,31 +165,6 @@ impl Audit {
 
     /// Logs, counts and stores `event`; returns once its row is committed (or could not be).
     pub async fn record(&self, event: Event<'_>) {
-        let (kind, outcome) = self.announce(&event);
-        let (done, stored) = oneshot::channel();
-        if self
-            .sender
-            .send(Message::Row(event.row(), done))
-            .await
-            .is_err()
-        {
-            tracing::error!(
-                kind,
-                outcome,
-                "the audit writer has stopped: event not stored"
-            );
-            return;
-        }
-        let _ = stored.await;
-    }
-
-    /// Logs and counts `event`, whose row its caller stored with the change it records.
-    pub fn stored_with_change(&self, event: &Event<'_>) {
-        self.announce(event);
-    }
-
-    /// The log line and the counter of `event`; returns its kind and outcome.
-    fn announce(&self, event: &Event<'_>) -> (&'static str, &'static str) {
         let (kind, outcome) = (event.kind.as_str(), event.outcome.as_str());
         tracing::info!(
             target: "gatehouse::audit",
@@ -203,7 +177,17 @@ impl Audit {
             "auth event"
         );
         self.metrics.event(kind, outcome);
-        (kind, outcome)
+        let (done, stored) = oneshot::channel();
+        if self
+            .sender
+            .send(Message::Row(event.row(), done))
+            .await
+            .is_err()
+        {
+            tracing::error!(kind, "the audit writer has stopped: event not stored");
+            return;
+        }
+        let _ = stored.await;
     }
 
     /// Waits until every event recorded before this call is stored (or failed to be).

@@ -45,12 +45,15 @@ impl Drop for TestApp {
 /// Where the suite's PostgreSQL databases are created, when it runs on PostgreSQL.
 fn postgres_admin_url() -> Option<String> {
     match std::env::var("GATEHOUSE_TEST_BACKEND").as_deref() {
-        Ok("postgres") => Some(
-            std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned()),
-        ),
+        Ok("postgres") => Some(postgres_server_url()),
         _ => None,
     }
+}
+
+/// The PostgreSQL server tests create their databases on (`GATEHOUSE_TEST_POSTGRES_URL`).
+pub fn postgres_server_url() -> String {
+    std::env::var("GATEHOUSE_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A database of one test: an SQLite file in the test's directory, or a fresh PostgreSQL
@@ -69,6 +72,12 @@ impl TestDatabase {
                 postgres: None,
             };
         };
+        Self::postgres(admin_url).await
+    }
+
+    /// A fresh PostgreSQL database on the server `admin_url` points at, whatever the backend
+    /// of the suite; dropped when the test ends.
+    pub async fn postgres(admin_url: String) -> Self {
         let name = format!("gatehouse_test_{}", uuid::Uuid::new_v4().simple());
         let admin = sqlx::PgPool::connect(&admin_url)
             .await
