@@ -72,7 +72,6 @@ async fn revoke_all(config: &Config) -> anyhow::Result<()> {
     let store = Store::connect(&config.store_options()).await?;
     let audit = Audit::spawn(store.clone(), Default::default());
     let revoked = revoke::revoke_all(&store, &audit).await?;
-    audit.flush().await;
     println!("Revoked {revoked} sessions. Every user must sign in again.");
     Ok(())
 }

@@ -21,7 +21,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use helpers::{PASSWORD, TestDatabase, postgres_server_url};
+use helpers::{PASSWORD, TestDatabase, postgres_server_url, sid};
 use serde_json::{Value, json};
 
 const CLIENTS: usize = 16;
@@ -85,16 +85,6 @@ struct Session {
     answered: u64,
 }
 
-fn claim(token: &str, name: &str) -> String {
-    use base64::Engine;
-    let payload = token.split('.').nth(1).expect("a JWT");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .expect("base64url");
-    let claims: Value = serde_json::from_slice(&bytes).expect("JSON claims");
-    claims[name].as_str().expect("a string claim").to_owned()
-}
-
 async fn post(client: &reqwest::Client, url: String, body: Value) -> reqwest::Result<Value> {
     let response = client.post(url).json(&body).send().await?;
     assert!(
@@ -128,7 +118,7 @@ async fn sign_in_clients(server: &Server) -> Vec<Session> {
         .unwrap();
         let refresh = pair["refresh"].as_str().unwrap().to_owned();
         sessions.push(Session {
-            id: claim(&refresh, "sid"),
+            id: sid(&refresh),
             refresh,
             answered: 0,
         });

@@ -1,5 +1,5 @@
 //! The OpenAPI 3 description of the HTTP API, served at `/api/openapi.json` (by
-//! `routes::docs`): the document's own parts, and the answers several operations share. The
+//! `routes::openapi_json`): the document's own parts, and the answers several operations share. The
 //! operations come from the handlers' `#[utoipa::path]` attributes: every route is registered
 //! through `utoipa_axum`'s `routes!`, so the router and the description are built from one list.
 //!
@@ -8,7 +8,7 @@
 //! `BearerRefused`, `TokenRefused`, `SignInRefused`, `Throttled`, `Unavailable`); the answers
 //! of the middleware around every route (431, 500) are added to every operation here.
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{OpenApi, Ref, RefOr};
 use utoipa::{Modify, OpenApi as _, ToResponse};
@@ -66,20 +66,22 @@ impl Modify for SecuritySchemes {
 pub fn document(api: OpenApi, operations: OpenApi) -> OpenApi {
     let mut document = ApiDoc::openapi().nest("/api", api).merge_from(operations);
     for item in document.paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            add_middleware_answers(operation);
-        }
+        operations_of(item).for_each(add_middleware_answers);
     }
     document
+}
+
+/// The operations of one path, whatever their methods.
+pub fn operations_of(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        &mut item.get,
+        &mut item.post,
+        &mut item.put,
+        &mut item.patch,
+        &mut item.delete,
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// What the middleware in front of every handler may answer instead of it.
@@ -96,117 +98,103 @@ fn add_middleware_answers(operation: &mut Operation) {
     }
 }
 
-/// 431 from any route: the `Authorization` header is over 8 KiB.
-#[derive(ToResponse)]
-#[response(description = "The `Authorization` header is over 8 KiB")]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub struct HeaderTooLarge(Detail);
+pub use answers::{
+    BearerRefused, HeaderTooLarge, InternalError, JsonBody, SignInRefused, Throttled, TokenRefused,
+    Unavailable,
+};
 
-/// 500 from any route: logged on the server; the body says nothing more.
-#[derive(ToResponse)]
-#[response(description = "Server error (logged; the body gives no detail)")]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub struct InternalError(Detail);
-
-/// What an operation that reads a JSON body answers to one it cannot read, besides its own
-/// 400 (whose body is `BadRequestBody`).
-#[derive(utoipa::IntoResponses)]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub enum JsonBody {
-    #[response(status = 413, description = "The body is over 16 KiB")]
-    TooLarge(Detail),
-    #[response(
-        status = 415,
-        description = "The body is not JSON: `Content-Type` must be `application/json`"
+/// The shared answers: types that only describe a status, its headers and its body for the
+/// document, so none of them is ever built as a value.
+mod answers {
+    #![allow(
+        dead_code,
+        reason = "descriptions for the document, never built as values"
     )]
-    NotJson(Detail),
-}
 
-/// The 401 of an operation behind `Authorization: Bearer <access>`.
-#[derive(utoipa::IntoResponses)]
-#[response(
-    status = 401,
-    description = "No, an invalid, an expired or a revoked access token \
-                   (`not_authenticated`, `token_not_valid`, `token_expired`, \
-                   `session_revoked`, `session_expired`, `user_not_found`)",
-    headers(
-        ("WWW-Authenticate" = String, description = "`Bearer`, with `error=\"invalid_token\"` when a token was sent (RFC 6750)")
-    )
-)]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub struct BearerRefused(AuthError);
+    use utoipa::ToResponse;
 
-/// The 401 of an operation that takes a token in its body (refresh, verify, logout).
-#[derive(utoipa::IntoResponses)]
-#[response(
-    status = 401,
-    description = "The token is invalid, expired, not its session's live one or its session \
-                   ended (`token_not_valid`, `token_expired`, `token_reused` (which ends the \
-                   session), `session_revoked`, `session_expired`, `user_not_found`)",
-    headers(
-        ("WWW-Authenticate" = String, description = "`Bearer error=\"invalid_token\"` (RFC 6750)")
-    )
-)]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub struct TokenRefused(AuthError);
+    use crate::http::error::{AuthError, BadRequestBody, Detail, ThrottledError, UnavailableError};
 
-/// The 429 of every rate-limited endpoint.
-#[derive(utoipa::IntoResponses)]
-#[response(
-    status = 429,
-    description = "Rate limit reached: `throttled`",
-    headers(("Retry-After" = u64, description = "Seconds until the budget allows another request"))
-)]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub struct Throttled(ThrottledError);
+    /// 431 from any route: the `Authorization` header is over 8 KiB.
+    #[derive(ToResponse)]
+    #[response(description = "The `Authorization` header is over 8 KiB")]
+    pub struct HeaderTooLarge(Detail);
 
-/// The 503 of every operation that needs the database.
-#[derive(utoipa::IntoResponses)]
-#[response(
-    status = 503,
-    description = "The database cannot be reached right now: `service_unavailable`",
-    headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))
-)]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub struct Unavailable(UnavailableError);
+    /// 500 from any route: logged on the server; the body says nothing more.
+    #[derive(ToResponse)]
+    #[response(description = "Server error (logged; the body gives no detail)")]
+    pub struct InternalError(Detail);
 
-/// How a sign-in is refused (`/login`, `/auth/login`, `/token`).
-#[derive(utoipa::IntoResponses)]
-#[allow(
-    dead_code,
-    reason = "a description for the document, never built as a value"
-)]
-pub enum SignInRefused {
-    #[response(
-        status = 400,
-        description = "A field is missing or blank, or the body is not a JSON object"
-    )]
-    MissingField(BadRequestBody),
+    /// What an operation that reads a JSON body answers to one it cannot read, besides its own
+    /// 400 (whose body is `BadRequestBody`).
+    #[derive(utoipa::IntoResponses)]
+    pub enum JsonBody {
+        #[response(status = 413, description = "The body is over 16 KiB")]
+        TooLarge(Detail),
+        #[response(
+            status = 415,
+            description = "The body is not JSON: `Content-Type` must be `application/json`"
+        )]
+        NotJson(Detail),
+    }
+
+    /// The 401 of an operation behind `Authorization: Bearer <access>`.
+    #[derive(utoipa::IntoResponses)]
     #[response(
         status = 401,
-        description = "Wrong email or password: `authentication_failed`, the same for both",
-        headers(("WWW-Authenticate" = String, description = "`Bearer`"))
+        description = "No, an invalid, an expired or a revoked access token \
+                       (`not_authenticated`, `token_not_valid`, `token_expired`, \
+                       `session_revoked`, `session_expired`, `user_not_found`)",
+        headers(
+            ("WWW-Authenticate" = String, description = "`Bearer`, with `error=\"invalid_token\"` when a token was sent (RFC 6750)")
+        )
     )]
-    BadCredentials(AuthError),
+    pub struct BearerRefused(AuthError);
+
+    /// The 401 of an operation that takes a token in its body (refresh, verify, logout).
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 401,
+        description = "The token is invalid, expired, not its session's live one or its session \
+                       ended (`token_not_valid`, `token_expired`, `token_reused` (which ends the \
+                       session), `session_revoked`, `session_expired`, `user_not_found`)",
+        headers(
+            ("WWW-Authenticate" = String, description = "`Bearer error=\"invalid_token\"` (RFC 6750)")
+        )
+    )]
+    pub struct TokenRefused(AuthError);
+
+    /// The 429 of every rate-limited endpoint.
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 429,
+        description = "Rate limit reached: `throttled`",
+        headers(("Retry-After" = u64, description = "Seconds until the budget allows another request"))
+    )]
+    pub struct Throttled(ThrottledError);
+
+    /// The 503 of every operation that needs the database.
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 503,
+        description = "The database cannot be reached right now: `service_unavailable`",
+        headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))
+    )]
+    pub struct Unavailable(UnavailableError);
+
+    /// How a sign-in is refused (`/login`, `/auth/login`, `/token`).
+    #[derive(utoipa::IntoResponses)]
+    pub enum SignInRefused {
+        #[response(
+            status = 400,
+            description = "A field is missing or blank, or the body is not a JSON object"
+        )]
+        MissingField(BadRequestBody),
+        #[response(
+            status = 401,
+            description = "Wrong email or password: `authentication_failed`, the same for both",
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))
+        )]
+        BadCredentials(AuthError),
+    }
 }

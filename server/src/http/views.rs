@@ -1,9 +1,15 @@
-//! The one place domain values become the API's JSON types (`app::api`, shared with the
-//! browser): token pairs, users and sessions.
+//! The one place the API's JSON types (`app::api`, shared with the browser) and the domain's
+//! meet: request bodies become the forms the rules read; token pairs, users and sessions
+//! become answers.
 
-use app::api::{SessionInfo, TokenPair, User};
+use app::api::{
+    LoginRequest, PasswordChangeRequest, RegisterRequest, SessionInfo, TokenPair,
+    UpdateUserRequest, User,
+};
 
+use crate::auth::credentials::{PasswordChangeForm, RegistrationForm, SignInForm};
 use crate::auth::tokens::IssuedPair;
+use crate::auth::users::NamesForm;
 use crate::clock::rfc3339;
 use crate::store::{SessionRow, UserRow};
 
@@ -38,5 +44,46 @@ pub fn session(row: SessionRow, current_id: &str) -> SessionInfo {
         user_agent: row.user_agent,
         ip: row.ip,
         id: row.id,
+    }
+}
+
+impl<'a> From<&'a RegisterRequest> for RegistrationForm<'a> {
+    fn from(body: &'a RegisterRequest) -> Self {
+        Self {
+            email: body.email.as_deref(),
+            username: body.username.as_deref(),
+            password: body.password.as_deref(),
+            password2: body.password2.as_deref(),
+            first_name: body.first_name.as_deref(),
+            last_name: body.last_name.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a LoginRequest> for SignInForm<'a> {
+    fn from(body: &'a LoginRequest) -> Self {
+        Self {
+            email: body.email.as_deref(),
+            password: body.password.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a PasswordChangeRequest> for PasswordChangeForm<'a> {
+    fn from(body: &'a PasswordChangeRequest) -> Self {
+        Self {
+            current_password: body.current_password.as_deref(),
+            new_password: body.new_password.as_deref(),
+            new_password2: body.new_password2.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a UpdateUserRequest> for NamesForm<'a> {
+    fn from(body: &'a UpdateUserRequest) -> Self {
+        Self {
+            first_name: body.first_name.as_deref(),
+            last_name: body.last_name.as_deref(),
+        }
     }
 }

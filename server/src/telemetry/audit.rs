@@ -137,11 +137,8 @@ impl Event<'_> {
     }
 }
 
-enum Message {
-    /// A row, and who waits for its commit.
-    Row(EventRow, oneshot::Sender<()>),
-    Flush(oneshot::Sender<()>),
-}
+/// A row, and who waits for its commit.
+type Message = (EventRow, oneshot::Sender<()>);
 
 /// The handle every request uses to record events; cheap to clone.
 #[derive(Clone)]
@@ -178,24 +175,11 @@ impl Audit {
         );
         self.metrics.event(kind, outcome);
         let (done, stored) = oneshot::channel();
-        if self
-            .sender
-            .send(Message::Row(event.row(), done))
-            .await
-            .is_err()
-        {
+        if self.sender.send((event.row(), done)).await.is_err() {
             tracing::error!(kind, "the audit writer has stopped: event not stored");
             return;
         }
         let _ = stored.await;
-    }
-
-    /// Waits until every event recorded before this call is stored (or failed to be).
-    pub async fn flush(&self) {
-        let (done, stored) = oneshot::channel();
-        if self.sender.send(Message::Flush(done)).await.is_ok() {
-            let _ = stored.await;
-        }
     }
 }
 
@@ -204,30 +188,23 @@ impl Audit {
 /// once, then logged with its rows (the trail is also in the logs).
 async fn write_rows(store: Store, mut receiver: mpsc::Receiver<Message>) {
     let mut rows = Vec::with_capacity(BATCH);
-    let mut waiting = Vec::new();
+    let mut waiting = Vec::with_capacity(BATCH);
     while let Some(first) = receiver.recv().await {
         let mut next = Some(first);
-        while let Some(message) = next.take() {
-            match message {
-                Message::Row(row, done) => {
-                    rows.push(row);
-                    waiting.push(done);
-                }
-                Message::Flush(done) => waiting.push(done),
-            }
-            if rows.len() < BATCH {
-                next = receiver.try_recv().ok();
-            }
+        while let Some((row, done)) = next {
+            rows.push(row);
+            waiting.push(done);
+            next = (rows.len() < BATCH)
+                .then(|| receiver.try_recv().ok())
+                .flatten();
         }
-        if !rows.is_empty() {
+        if let Err(error) = store.record_events(&rows).await {
+            tracing::warn!(%error, "could not store audit events; retrying");
             if let Err(error) = store.record_events(&rows).await {
-                tracing::warn!(%error, "could not store audit events; retrying");
-                if let Err(error) = store.record_events(&rows).await {
-                    tracing::error!(%error, lost = rows.len(), "audit events not stored");
-                }
+                tracing::error!(%error, lost = rows.len(), "audit events not stored");
             }
-            rows.clear();
         }
+        rows.clear();
         for done in waiting.drain(..) {
             let _ = done.send(());
         }

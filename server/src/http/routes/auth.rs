@@ -21,7 +21,7 @@ use crate::store::UserRow;
 use crate::telemetry::EventKind;
 
 /// The canonical paths; their aliases (`/auth/login`, `/auth/logout`, `/token/blacklist`)
-/// are declared with the other aliases in `routes::ALIASES`.
+/// are declared with the other aliases in `routes::aliases`.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(register))
@@ -51,14 +51,7 @@ async fn register(
     ClientInfo(client): ClientInfo,
     AppJson(body): AppJson<RegisterRequest>,
 ) -> Result<(StatusCode, Json<AuthResponse>), ApiError> {
-    let form = RegistrationForm {
-        email: body.email.as_deref(),
-        username: body.username.as_deref(),
-        password: body.password.as_deref(),
-        password2: body.password2.as_deref(),
-        first_name: body.first_name.as_deref(),
-        last_name: body.last_name.as_deref(),
-    };
+    let form = RegistrationForm::from(&body);
     let user = credentials::register(&state.auth, &client, &form).await?;
     let answer = signed_in(&state, &user, &client, EventKind::Register).await?;
     Ok((StatusCode::CREATED, Json(answer)))
@@ -76,14 +69,6 @@ async fn signed_in(
         user: views::user(user),
         tokens: tokens.into(),
     })
-}
-
-/// The sign-in form of a login body.
-fn sign_in_form(body: &LoginRequest) -> SignInForm<'_> {
-    SignInForm {
-        email: body.email.as_deref(),
-        password: body.password.as_deref(),
-    }
 }
 
 /// Signs in with email and password (seed 004's answer; also at `/api/auth/login`).
@@ -105,7 +90,7 @@ pub(super) async fn login(
     ClientInfo(client): ClientInfo,
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
-    let user = credentials::sign_in(&state.auth, &client, &sign_in_form(&body)).await?;
+    let user = credentials::sign_in(&state.auth, &client, &SignInForm::from(&body)).await?;
     Ok(Json(
         signed_in(&state, &user, &client, EventKind::Login).await?,
     ))
@@ -130,7 +115,7 @@ async fn obtain_pair(
     ClientInfo(client): ClientInfo,
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
-    let user = credentials::sign_in(&state.auth, &client, &sign_in_form(&body)).await?;
+    let user = credentials::sign_in(&state.auth, &client, &SignInForm::from(&body)).await?;
     let pair = sessions::start(&state.auth, &user, &client, EventKind::Login).await?;
     Ok(Json(pair.into()))
 }

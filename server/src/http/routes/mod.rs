@@ -48,15 +48,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         router = router.route(alias, method_router);
         let mut item = doc.paths.paths[canonical].clone();
         // Operation ids must be unique; the alias is the same operation at another path.
-        for operation in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
+        for operation in openapi::operations_of(&mut item) {
             operation.operation_id = None;
         }
         doc.paths.paths.insert(alias.to_owned(), item);

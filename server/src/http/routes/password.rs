@@ -41,11 +41,7 @@ async fn change(
     ClientInfo(client): ClientInfo,
     AppJson(body): AppJson<PasswordChangeRequest>,
 ) -> Result<Json<Detail>, ApiError> {
-    let form = PasswordChangeForm {
-        current_password: body.current_password.as_deref(),
-        new_password: body.new_password.as_deref(),
-        new_password2: body.new_password2.as_deref(),
-    };
+    let form = PasswordChangeForm::from(&body);
     credentials::change_password(&state.auth, &client, claims.user_id, &claims.sid, &form).await?;
     Ok(Json(Detail {
         detail: "Password changed. Your other sessions have been signed out.".into(),

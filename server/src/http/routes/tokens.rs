@@ -17,7 +17,7 @@ use crate::http::extract::{AppJson, ClientInfo};
 use crate::http::openapi::{JsonBody, Throttled, TokenRefused, Unavailable};
 use crate::http::state::AppState;
 
-/// The canonical paths; `/auth/refresh` is declared in `routes::ALIASES`.
+/// The canonical paths; `/auth/refresh` is declared in `routes::aliases`.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(refresh))

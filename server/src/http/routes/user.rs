@@ -64,10 +64,6 @@ async fn update(
     AuthUser(claims): AuthUser,
     AppJson(body): AppJson<UpdateUserRequest>,
 ) -> Result<Json<Arc<User>>, ApiError> {
-    let form = NamesForm {
-        first_name: body.first_name.as_deref(),
-        last_name: body.last_name.as_deref(),
-    };
-    let user = users::rename(&state.auth, claims.user_id, &form).await?;
+    let user = users::rename(&state.auth, claims.user_id, &NamesForm::from(&body)).await?;
     Ok(Json(state.users.put(views::user(&user))))
 }
