@@ -15,6 +15,8 @@ pub struct User {
     pub last_name: String,
     /// RFC 3339, UTC.
     pub date_joined: String,
+    /// Whether the address was proven by a link mailed to it (`EMAIL_VERIFICATION`).
+    pub email_verified: bool,
 }
 
 /// An access and a refresh token (simplejwt's `TokenObtainPair` answer).
@@ -226,6 +228,85 @@ pub struct VerifyRequest {
         schema(required, nullable = false, min_length = 1, pattern = r"\S")
     )]
     pub token: Option<String>,
+}
+
+/// `POST /api/register/` with `EMAIL_VERIFICATION=mandatory`: the account exists but signs in
+/// only once its address is verified, so there are no tokens yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PendingVerification {
+    pub user: User,
+    pub detail: String,
+}
+
+/// `POST /api/password/reset/` and `POST /api/email/verify/resend/`: the address to mail.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(example = json!({"email": "ada@example.com"})))]
+pub struct EmailRequest {
+    /// Any non-blank text: the answer is the same whether or not an account has it.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
+    pub email: Option<String>,
+}
+
+/// `POST /api/password/reset/confirm/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PasswordResetConfirmRequest {
+    /// The `token` of the link in the reset mail.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
+    pub token: Option<String>,
+    /// The password policy of registration applies.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(
+            required,
+            nullable = false,
+            min_length = 8,
+            max_length = 128,
+            pattern = r"\S"
+        )
+    )]
+    pub new_password: Option<String>,
+    /// The same as `new_password`.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
+    pub new_password2: Option<String>,
+}
+
+/// `POST /api/email/verify/` and `POST /api/email/change/confirm/`: the token of a mailed link.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EmailTokenRequest {
+    /// The `token` of the link in the mail.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
+    pub token: Option<String>,
+}
+
+/// `POST /api/email/change/`: the new address, and the password to prove it is the owner asking.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EmailChangeRequest {
+    /// The address to move to; a confirmation link is mailed there.
+    #[cfg_attr(feature = "ssr", schema(required, nullable = false, format = Email, min_length = 1, max_length = 254, pattern = r"\S"))]
+    pub new_email: Option<String>,
+    /// The account's current password.
+    #[cfg_attr(
+        feature = "ssr",
+        schema(required, nullable = false, min_length = 1, pattern = r"\S")
+    )]
+    pub password: Option<String>,
 }
 
 /// Any error body: DRF's `{"detail", "code"}` or `{"field": ["message", ...]}`.

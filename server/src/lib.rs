@@ -27,6 +27,7 @@ mod jobs;
 mod store;
 mod telemetry;
 
+pub use auth::email::Verification;
 pub use auth::throttle::Rate;
 pub use auth::tokens;
 pub use http::forwarded::TrustedProxies;

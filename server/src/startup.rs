@@ -12,15 +12,19 @@ use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
 use tower_http::normalize_path::NormalizePath;
 
+use crate::auth::email::EmailPolicy;
 use crate::auth::password::PasswordHasher;
 use crate::auth::throttle::Throttle;
 use crate::auth::tokens::TokenService;
 use crate::auth::{Auth, revoke};
+use crate::config::email::MailSettings;
 use crate::config::{AppEnv, Config, secret};
 use crate::http::middleware::{cors, security_headers::SecurityHeaders};
 use crate::http::state::{AppState, Shared};
 use crate::http::user_cache::UserCache;
 use crate::jobs;
+use crate::jobs::mail_sender;
+use crate::jobs::mail_transport::MailTransport;
 use crate::store::Store;
 use crate::telemetry::{Audit, Metrics};
 
@@ -44,11 +48,14 @@ impl Application {
             .leptos_options;
         leptos_options.site_addr = listener.local_addr()?;
         let metrics = Arc::new(Metrics::default());
-        let auth = Arc::new(rules(&config, store, &current, &previous, &metrics)?);
+        let mail = config.mail_settings()?;
+        let transport = MailTransport::new(&mail)?;
+        let auth = Arc::new(rules(&config, store, &current, &previous, &metrics, mail)?);
         revoke::load_revocations(&auth)
             .await
             .context("could not load revoked sessions")?;
         jobs::spawn(&auth);
+        mail_sender::spawn(auth.clone(), transport, metrics.clone());
         let state = AppState::new(Shared {
             auth,
             users: UserCache::default(),
@@ -93,13 +100,15 @@ impl Application {
     }
 }
 
-/// The rules' state for `config`: keys, hashing threads, limits and the audit writer.
+/// The rules' state for `config`: keys, hashing threads, limits, the audit writer and the
+/// account-email policy.
 fn rules(
     config: &Config,
     store: Store,
     current: &secrecy::SecretString,
     previous: &[secrecy::SecretString],
     metrics: &Arc<Metrics>,
+    mail: MailSettings,
 ) -> anyhow::Result<Auth> {
     let hashing_threads = std::thread::available_parallelism().map_or(1, usize::from);
     Ok(Auth {
@@ -122,6 +131,13 @@ fn rules(
             config.rate_limit_per_account,
             metrics.clone(),
         ),
+        email: EmailPolicy {
+            verification: config.email_verification,
+            public_url: mail.public_url,
+            reset_lifetime: config.password_reset_timeout,
+            verification_lifetime: config.email_verification_timeout,
+        },
+        mail_queued: Arc::default(),
     })
 }
 

@@ -1,12 +1,17 @@
-//! Credentials: registration, sign-in with email and password, and changing the password.
+//! Credentials: registration (which mails the verification link), sign-in with email and
+//! password (refused before verification when it is mandatory), and changing the password
+//! (which tells the owner by mail).
 //! Each takes the form as submitted (fields may be missing) and reports every field problem
 //! at once, as DRF does.
 
 use super::domain::{Email, Password, PersonName, Username};
+use super::email::{Verification, send_notice};
 use super::fields::{self, FieldErrors};
+use super::mail;
 use super::password_policy::{Attributes, PasswordPolicy};
 use super::revoke::end_user_sessions;
 use super::throttle::{Account, Action, Throttled};
+use super::verification::send_verification;
 use super::{Auth, Client};
 use crate::clock;
 use crate::store::{CreateUserError, NewUser, UserRow};
@@ -62,6 +67,10 @@ pub enum SignInError {
     /// Wrong email or password: the same answer for both.
     #[error("bad credentials")]
     BadCredentials,
+    /// Right password, but `EMAIL_VERIFICATION=mandatory` and the address is not verified
+    /// (told only to whoever knows the password).
+    #[error("email not verified")]
+    EmailNotVerified,
     #[error(transparent)]
     Hashing(anyhow::Error),
     #[error(transparent)]
@@ -178,6 +187,7 @@ pub async fn register(
             )),
             CreateUserError::Database(error) => error.into(),
         })?;
+    send_verification(auth, &user, &client.ip).await?;
     Ok(user)
 }
 
@@ -211,7 +221,18 @@ pub async fn sign_in(
         .await
         .map_err(SignInError::Hashing)?;
     match user {
-        Some(user) if password_matches => Ok(user),
+        Some(user) if password_matches => {
+            if auth.email.verification == Verification::Mandatory
+                && user.email_verified_at.is_none()
+            {
+                let event = Event::failure(EventKind::Login, &client.ip)
+                    .user(user.id)
+                    .detail("email not verified");
+                auth.audit.record(event).await;
+                return Err(SignInError::EmailNotVerified);
+            }
+            Ok(user)
+        }
         user => {
             let detail = match (&user, &account) {
                 (Some(_), _) => "wrong password".to_owned(),
@@ -299,7 +320,10 @@ pub async fn change_password(
         .hash(new.expose())
         .await
         .map_err(PasswordChangeError::Hashing)?;
-    auth.store.set_password_hash(user.id, &hash).await?;
+    auth.store
+        .set_password_hash(user.id, &hash, clock::now())
+        .await?;
+    send_notice(auth, &mail::password_changed(&user.email), user.id).await?;
     end_user_sessions(
         auth,
         user.id,

@@ -1,28 +1,39 @@
 //! The rules of authentication, free of HTTP: sessions (start, rotate, logout, revoke),
-//! credentials (registration, sign-in, password change), tokens, the revocation set, rate
-//! limits, password hashing and policy, and the domain types input is parsed into. Each use
+//! credentials (registration, sign-in, password change), account email (recovery,
+//! verification, change of address, and the mails they send), tokens, the revocation set,
+//! rate limits, password hashing and policy, and the domain types input is parsed into. Each use
 //! case is a function taking `&Auth` and returning its own error enum; `http` maps those
 //! errors to answers.
 
 pub mod client;
 pub mod credentials;
 pub mod domain;
+pub mod email;
+pub mod email_change;
 pub mod failure;
 pub mod fields;
+pub mod mail;
+pub mod one_time;
 pub mod password;
 pub mod password_policy;
 pub mod policy;
+pub mod recovery;
 pub mod revocations;
 pub mod revoke;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod verification;
 
 pub use client::Client;
 pub use failure::AuthFailure;
 pub use fields::FieldErrors;
 pub use policy::SessionPolicy;
+
+use std::sync::Arc;
+
+use tokio::sync::Notify;
 
 use crate::store::Store;
 use crate::telemetry::Audit;
@@ -37,4 +48,7 @@ pub struct Auth {
     pub password_policy: password_policy::PasswordPolicy,
     pub throttle: throttle::Throttle,
     pub audit: Audit,
+    pub email: email::EmailPolicy,
+    /// Rung when a mail is queued, so the sender delivers at once rather than at its next poll.
+    pub mail_queued: Arc<Notify>,
 }

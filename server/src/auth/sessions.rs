@@ -51,6 +51,7 @@ pub async fn start(
     let subject = Subject {
         user_id: user.id,
         email: &user.email,
+        email_verified: user.email_verified_at.is_some(),
         session_id: &session_id,
     };
     let pair = auth.tokens.issue_pair(subject, expires_at, now);
@@ -145,13 +146,17 @@ async fn try_rotate(
             idle_cutoff: auth.policy.idle_cutoff(now),
         })
         .await?;
-    let subject = Subject {
-        user_id: claims.user_id,
-        email: &claims.email,
-        session_id: &claims.sid,
-    };
-    if let Some((_, expires_at)) = rotated {
-        return Ok((auth.tokens.sign_pair(subject, ids, expires_at, now), ""));
+    if let Some(rotated) = rotated {
+        let subject = Subject {
+            user_id: claims.user_id,
+            email: &rotated.email,
+            email_verified: rotated.email_verified_at.is_some(),
+            session_id: &claims.sid,
+        };
+        return Ok((
+            auth.tokens.sign_pair(subject, ids, rotated.expires_at, now),
+            "",
+        ));
     }
 
     // Not the live token: find out why.
@@ -165,6 +170,19 @@ async fn try_rotate(
     }
     let just_replaced = session.previous_jti.as_deref() == Some(claims.jti.as_str());
     if just_replaced && now - session.rotated_at < auth.policy.reuse_grace {
+        // The pair of that rotation, signed again from the user as it is (the same claims
+        // unless the address changed within the grace).
+        let user = auth
+            .store
+            .user_by_id(claims.user_id)
+            .await?
+            .ok_or(AuthFailure::UserNotFound)?;
+        let subject = Subject {
+            user_id: claims.user_id,
+            email: &user.email,
+            email_verified: user.email_verified_at.is_some(),
+            session_id: &claims.sid,
+        };
         let ids = PairIds {
             access_jti: session.access_jti,
             refresh_jti: session.refresh_jti,

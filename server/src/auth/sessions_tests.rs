@@ -7,6 +7,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use super::*;
+use crate::auth::email::{EmailPolicy, Verification};
 use crate::auth::password::PasswordHasher;
 use crate::auth::password_policy::PasswordPolicy;
 use crate::auth::throttle::{Rate, Throttle};
@@ -35,6 +36,13 @@ async fn rules(policy: SessionPolicy, refresh_lifetime: Duration) -> Auth {
         policy,
         password_policy: PasswordPolicy { min_chars: 8 },
         throttle: Throttle::new(false, rate, rate, Default::default()),
+        email: EmailPolicy {
+            verification: Verification::Optional,
+            public_url: "http://127.0.0.1:3000".into(),
+            reset_lifetime: Duration::from_secs(3600),
+            verification_lifetime: Duration::from_secs(3600),
+        },
+        mail_queued: Default::default(),
     }
 }
 

@@ -20,6 +20,16 @@ pub enum Action {
     Register,
     Refresh,
     PasswordChange,
+    /// Asking for a reset link: each one sends a mail, so it is limited per address and per
+    /// email (OWASP Forgot Password Cheat Sheet).
+    PasswordReset,
+    /// Using a mailed link (reset, verify, confirm): guessing 256-bit tokens is hopeless, but
+    /// each try costs a write.
+    UseLink,
+    /// Asking for another verification mail.
+    VerificationResend,
+    /// Asking to change the address (proves the password: limited like sign-in).
+    EmailChange,
 }
 
 impl Action {
@@ -30,6 +40,10 @@ impl Action {
             Self::Register => "register",
             Self::Refresh => "refresh",
             Self::PasswordChange => "password_change",
+            Self::PasswordReset => "password_reset",
+            Self::UseLink => "use_link",
+            Self::VerificationResend => "verification_resend",
+            Self::EmailChange => "email_change",
         }
     }
 }

@@ -49,6 +49,10 @@ pub struct Claims {
     /// RFC 7519 §4.1.2: a string.
     pub sub: String,
     pub email: String,
+    /// Whether the address was verified when the token was signed (SPEC "Account email").
+    /// Absent in tokens signed before the claim existed: read as `false`.
+    #[serde(default)]
+    pub email_verified: bool,
     pub sid: String,
 }
 
@@ -57,6 +61,7 @@ pub struct Claims {
 pub struct Subject<'a> {
     pub user_id: i64,
     pub email: &'a str,
+    pub email_verified: bool,
     pub session_id: &'a str,
 }
 
@@ -224,6 +229,7 @@ impl TokenService {
             user_id: subject.user_id,
             sub: subject.user_id.to_string(),
             email: subject.email.to_owned(),
+            email_verified: subject.email_verified,
             sid: subject.session_id.to_owned(),
         };
         let mut header = Header::new(Algorithm::HS256);
@@ -285,6 +291,7 @@ mod tests {
         Subject {
             user_id: 7,
             email: "ada@example.com",
+            email_verified: true,
             session_id: "s-1",
         }
     }
@@ -365,6 +372,7 @@ mod tests {
             user_id: 7,
             sub: "7".into(),
             email: "ada@example.com".into(),
+            email_verified: false,
             sid: "s-1".into(),
         };
         let (issued, exp) = (1_000, 1_060);

@@ -1,6 +1,7 @@
 //! Configuration from the environment (12-factor) and flags (the `///` docs below are
 //! `--help`), the lifetimes it reads, and the signing secret it resolves.
 
+pub mod email;
 pub mod lifetime;
 pub mod secret;
 
@@ -11,11 +12,13 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::auth::SessionPolicy;
+use crate::auth::email::Verification;
 use crate::auth::password_policy::PasswordPolicy;
 use crate::auth::throttle::Rate;
 use crate::auth::tokens::LEEWAY_SECS;
 use crate::http::forwarded::TrustedProxies;
 use crate::store::StoreOptions;
+use email::EmailBackend;
 
 /// Which rules apply: production refuses weak secrets and development conveniences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -161,6 +164,50 @@ pub struct Config {
     /// Where development keeps its generated secret (git-ignored). Never used in production.
     #[arg(long, env = "DEV_SECRET_FILE", default_value = ".gatehouse-dev-secret")]
     pub dev_secret_file: PathBuf,
+
+    /// Where users reach the site (scheme, host, port, no path), e.g. https://auth.example.com:
+    /// mail links point there. Default: http:// + LEPTOS_SITE_ADDR. Required in production;
+    /// instances behind one load balancer share it.
+    #[arg(long, env = "PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The mail relay: smtp://HOST:PORT (plain), smtp://USER:PASS@HOST:587?tls=starttls, or
+    /// smtps://USER:PASS@HOST:465 (implicit TLS). Unset: mails are written to the log, which
+    /// production allows only with EMAIL_BACKEND=log.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true, value_parser = parse_secret)]
+    pub smtp_url: Option<SecretString>,
+
+    /// A PEM file of extra root certificates to trust for the relay's TLS (a private CA);
+    /// the public web roots are always trusted.
+    #[arg(long, env = "SMTP_TLS_CA_FILE")]
+    pub smtp_tls_ca_file: Option<PathBuf>,
+
+    /// The sender of every mail, e.g. `Gatehouse <no-reply@example.com>`.
+    #[arg(
+        long,
+        env = "EMAIL_FROM",
+        default_value = "Gatehouse <no-reply@localhost>"
+    )]
+    pub email_from: String,
+
+    /// smtp (deliver through SMTP_URL) or log (write each mail to the log, like Django's
+    /// console backend). Default: smtp when SMTP_URL is set, else log.
+    #[arg(long, env = "EMAIL_BACKEND", value_enum)]
+    pub email_backend: Option<EmailBackend>,
+
+    /// none (addresses are never checked), optional (sign-in allowed; the UI asks to verify) or
+    /// mandatory (no sign-in until the address is verified).
+    #[arg(long, env = "EMAIL_VERIFICATION", default_value = "optional", value_parser = Verification::parse)]
+    pub email_verification: Verification,
+
+    /// How long a password-reset link works (a bare number is seconds; or 30m, 1h).
+    #[arg(long, env = "PASSWORD_RESET_TIMEOUT", default_value = "1h", value_parser = lifetime::parse_seconds)]
+    pub password_reset_timeout: Duration,
+
+    /// How long a verification or change-of-address link works (a bare number is seconds;
+    /// or 12h, 3d).
+    #[arg(long, env = "EMAIL_VERIFICATION_TIMEOUT", default_value = "3d", value_parser = lifetime::parse_seconds)]
+    pub email_verification_timeout: Duration,
 }
 
 /// The default database: an SQLite file in the working directory.

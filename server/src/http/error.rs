@@ -11,10 +11,13 @@ use utoipa::ToSchema;
 use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
 use crate::auth::credentials::{PasswordChangeError, RegisterError, SignInError};
+use crate::auth::email_change::EmailChangeError;
+use crate::auth::recovery::ResetError;
 use crate::auth::revoke::EndSessionError;
 use crate::auth::sessions::SessionError;
 use crate::auth::throttle::Throttled;
 use crate::auth::users::AccountError;
+use crate::auth::verification::VerifyError;
 use crate::auth::{AuthFailure, FieldErrors, fields};
 
 /// The text of a 401's `detail`, simplejwt's wording.
@@ -53,6 +56,10 @@ pub enum ApiError {
     /// 401 with a precise `code` and `WWW-Authenticate`.
     #[error("unauthorized: {0:?}")]
     Unauthorized(AuthFailure),
+    /// 403: right password, but the address must be verified first
+    /// (`EMAIL_VERIFICATION=mandatory`).
+    #[error("email not verified")]
+    EmailNotVerified,
     /// 404.
     #[error("not found")]
     NotFound,
@@ -135,6 +142,7 @@ impl From<SignInError> for ApiError {
             SignInError::Throttled(throttled) => throttled.into(),
             SignInError::Invalid(fields) => Self::Validation(fields),
             SignInError::BadCredentials => AuthFailure::BadCredentials.into(),
+            SignInError::EmailNotVerified => Self::EmailNotVerified,
             SignInError::Hashing(error) => Self::Internal(error),
             SignInError::Store(error) => error.into(),
         }
@@ -159,6 +167,39 @@ impl From<AccountError> for ApiError {
             AccountError::Invalid(fields) => Self::Validation(fields),
             AccountError::UserNotFound => AuthFailure::UserNotFound.into(),
             AccountError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ResetError> for ApiError {
+    fn from(error: ResetError) -> Self {
+        match error {
+            ResetError::Throttled(throttled) => throttled.into(),
+            ResetError::Invalid(fields) => Self::Validation(fields),
+            ResetError::Hashing(error) => Self::Internal(error),
+            ResetError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<VerifyError> for ApiError {
+    fn from(error: VerifyError) -> Self {
+        match error {
+            VerifyError::Throttled(throttled) => throttled.into(),
+            VerifyError::Invalid(fields) => Self::Validation(fields),
+            VerifyError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<EmailChangeError> for ApiError {
+    fn from(error: EmailChangeError) -> Self {
+        match error {
+            EmailChangeError::Throttled(throttled) => throttled.into(),
+            EmailChangeError::Invalid(fields) => Self::Validation(fields),
+            EmailChangeError::UserNotFound => AuthFailure::UserNotFound.into(),
+            EmailChangeError::Hashing(error) => Self::Internal(error),
+            EmailChangeError::Store(error) => error.into(),
         }
     }
 }
@@ -211,6 +252,14 @@ pub struct AuthError {
     pub code: &'static str,
 }
 
+/// A 403: the sign-in was right, but the address is not verified yet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ForbiddenError {
+    pub detail: &'static str,
+    #[schema(schema_with = email_not_verified_code)]
+    pub code: &'static str,
+}
+
 /// A 429 (with `Retry-After`): DRF's throttling answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ThrottledError {
@@ -227,6 +276,7 @@ pub struct UnavailableError {
     pub code: &'static str,
 }
 
+const EMAIL_NOT_VERIFIED: &str = "email_not_verified";
 const THROTTLED: &str = "throttled";
 const SERVICE_UNAVAILABLE: &str = "service_unavailable";
 
@@ -244,6 +294,10 @@ fn auth_codes() -> Object {
     let mut all: Vec<&'static str> = AuthFailure::ALL.iter().map(|f| f.code()).collect();
     all.sort_unstable();
     codes(all)
+}
+
+fn email_not_verified_code() -> Object {
+    codes([EMAIL_NOT_VERIFIED])
 }
 
 fn throttled_code() -> Object {
@@ -292,6 +346,14 @@ impl IntoResponse for ApiError {
                 );
                 response
             }
+            Self::EmailNotVerified => json(
+                StatusCode::FORBIDDEN,
+                ForbiddenError {
+                    detail: "E-mail address is not verified. Open the link we sent you, or ask \
+                             for a new one.",
+                    code: EMAIL_NOT_VERIFIED,
+                },
+            ),
             Self::NotFound => detail(StatusCode::NOT_FOUND, "Not found."),
             Self::MethodNotAllowed => detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed."),
             Self::PayloadTooLarge => {

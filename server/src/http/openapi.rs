@@ -113,7 +113,9 @@ mod answers {
 
     use utoipa::ToResponse;
 
-    use crate::http::error::{AuthError, BadRequestBody, Detail, ThrottledError, UnavailableError};
+    use crate::http::error::{
+        AuthError, BadRequestBody, Detail, ForbiddenError, ThrottledError, UnavailableError,
+    };
 
     /// 431 from any route: the `Authorization` header is over 8 KiB.
     #[derive(ToResponse)]
@@ -196,5 +198,11 @@ mod answers {
             headers(("WWW-Authenticate" = String, description = "`Bearer`"))
         )]
         BadCredentials(AuthError),
+        #[response(
+            status = 403,
+            description = "Right email and password, but `EMAIL_VERIFICATION=mandatory` and the \
+                           address is not verified yet: `email_not_verified`"
+        )]
+        NotVerified(ForbiddenError),
     }
 }

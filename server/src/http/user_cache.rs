@@ -37,6 +37,11 @@ impl UserCache {
         self.0.get(&id)
     }
 
+    /// Forgets `id`, whose row just changed behind a use case (verified, new address).
+    pub fn forget(&self, id: i64) {
+        self.0.invalidate(&id);
+    }
+
     /// Remembers `user` as just read or written.
     pub fn put(&self, user: User) -> Arc<User> {
         let user = Arc::new(user);

@@ -3,11 +3,13 @@
 //! become answers.
 
 use app::api::{
-    LoginRequest, PasswordChangeRequest, RegisterRequest, SessionInfo, TokenPair,
-    UpdateUserRequest, User,
+    EmailChangeRequest, LoginRequest, PasswordChangeRequest, PasswordResetConfirmRequest,
+    RegisterRequest, SessionInfo, TokenPair, UpdateUserRequest, User,
 };
 
 use crate::auth::credentials::{PasswordChangeForm, RegistrationForm, SignInForm};
+use crate::auth::email_change::EmailChangeForm;
+use crate::auth::recovery::ResetForm;
 use crate::auth::tokens::IssuedPair;
 use crate::auth::users::NamesForm;
 use crate::clock::rfc3339;
@@ -31,6 +33,7 @@ pub fn user(row: &UserRow) -> User {
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
         date_joined: rfc3339(row.date_joined),
+        email_verified: row.email_verified_at.is_some(),
     }
 }
 
@@ -84,6 +87,25 @@ impl<'a> From<&'a UpdateUserRequest> for NamesForm<'a> {
         Self {
             first_name: body.first_name.as_deref(),
             last_name: body.last_name.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a PasswordResetConfirmRequest> for ResetForm<'a> {
+    fn from(body: &'a PasswordResetConfirmRequest) -> Self {
+        Self {
+            token: body.token.as_deref(),
+            new_password: body.new_password.as_deref(),
+            new_password2: body.new_password2.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a EmailChangeRequest> for EmailChangeForm<'a> {
+    fn from(body: &'a EmailChangeRequest) -> Self {
+        Self {
+            new_email: body.new_email.as_deref(),
+            password: body.password.as_deref(),
         }
     }
 }

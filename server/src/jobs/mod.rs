@@ -1,8 +1,10 @@
 //! The background jobs every instance runs, one file each: picking up sessions revoked by
 //! other processes on the same database (polled on SQLite, pushed on PostgreSQL), deleting
-//! dead sessions, and forgetting rate-limit budgets that have refilled. Jobs use `auth` and
-//! `store`, never `http`.
+//! dead sessions, forgetting rate-limit budgets that have refilled, and delivering the mail
+//! outbox. Jobs use `auth` and `store`, never `http`.
 
+pub mod mail_sender;
+pub mod mail_transport;
 mod revocation_feed;
 mod revocation_sync;
 mod session_flush;

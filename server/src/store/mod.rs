@@ -4,14 +4,18 @@
 //! instances on one database). Each query is written once — `$N` placeholders, `RETURNING`
 //! and `IS DISTINCT FROM` mean the same on both — and `on_pool!` runs it on the backend in use.
 
+mod account_tokens;
 mod connect;
 mod events;
+mod outbox;
 mod pool;
 mod sessions;
 mod users;
 
+pub use account_tokens::{ChangeEmailError, NewAccountToken};
 pub use connect::{StoreOptions, is_unavailable};
 pub use events::EventRow;
+pub use outbox::{NewMail, OutboxMail};
 pub use pool::Store;
 pub use sessions::{NewSession, Rotation, SessionRow};
 pub use users::{CreateUserError, NewUser, UserRow};

@@ -42,6 +42,14 @@ pub struct Rotation<'a> {
     pub idle_cutoff: i64,
 }
 
+/// What a rotation returns: the session's absolute end and its user's current address.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Rotated {
+    pub expires_at: i64,
+    pub email: String,
+    pub email_verified_at: Option<i64>,
+}
+
 const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, access_jti, rotated_at, previous_jti, created_at, \
      last_used_at, expires_at, user_agent, ip, revoked_at";
 
@@ -91,15 +99,19 @@ impl Store {
     /// Consumes the presented refresh token and installs the new pair, in one conditional
     /// UPDATE: of N concurrent calls with the same token exactly one matches the row (RFC 9700
     /// §4.14.2); the rest see the new jti and get `None`. `SET` reads the old row, so
-    /// `previous_jti` becomes the token just consumed. Returns the session's user and end.
-    pub async fn rotate_refresh(&self, rotation: Rotation<'_>) -> sqlx::Result<Option<(i64, i64)>> {
+    /// `previous_jti` becomes the token just consumed. Returns the session's end and its
+    /// user's address as it is now (a verification or change since sign-in shows in the new
+    /// access token), read in the same statement.
+    pub async fn rotate_refresh(&self, rotation: Rotation<'_>) -> sqlx::Result<Option<Rotated>> {
         let live = live(7);
         on_writer!(self, |pool| {
             sqlx::query_as(&format!(
             "UPDATE sessions
              SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4
              WHERE id = $5 AND refresh_jti = $6 AND {live}
-             RETURNING user_id, expires_at"
+             RETURNING expires_at,
+                       (SELECT email FROM users WHERE users.id = sessions.user_id) AS email,
+                       (SELECT email_verified_at FROM users WHERE users.id = sessions.user_id) AS email_verified_at"
         ))
         .bind(rotation.refresh_jti)
         .bind(rotation.access_jti)

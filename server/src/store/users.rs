@@ -23,6 +23,8 @@ pub struct UserRow {
     pub first_name: String,
     pub last_name: String,
     pub date_joined: i64,
+    /// When the address was verified; `None` while it is not.
+    pub email_verified_at: Option<i64>,
 }
 
 /// What registration inserts; every field already validated.
@@ -35,7 +37,13 @@ pub struct NewUser<'a> {
     pub date_joined: i64,
 }
 
-const USER_COLUMNS: &str = "id, email, username, password_hash, first_name, last_name, date_joined";
+const USER_COLUMNS: &str =
+    "id, email, username, password_hash, first_name, last_name, date_joined, email_verified_at";
+
+/// Whether `error` is the UNIQUE constraint on `users.email` (two accounts, one mailbox).
+pub(super) fn is_email_conflict(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains("email"))
+}
 
 impl Store {
     /// Inserts a user; the UNIQUE constraints (not a prior SELECT) decide duplicates, so two
@@ -54,13 +62,8 @@ impl Store {
         .fetch_one(pool)
         .await)
         .map_err(|error| match &error {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                if db.message().contains("email") {
-                    CreateUserError::EmailTaken
-                } else {
-                    CreateUserError::UsernameTaken
-                }
-            }
+            _ if is_email_conflict(&error) => CreateUserError::EmailTaken,
+            sqlx::Error::Database(db) if db.is_unique_violation() => CreateUserError::UsernameTaken,
             _ => CreateUserError::Database(error),
         })
     }
@@ -103,16 +106,30 @@ impl Store {
         })
     }
 
-    /// Replaces the password hash of `user_id`.
-    pub async fn set_password_hash(&self, user_id: i64, password_hash: &str) -> sqlx::Result<()> {
-        on_writer!(self, |pool| sqlx::query(
-            "UPDATE users SET password_hash = $1 WHERE id = $2"
-        )
-        .bind(password_hash)
-        .bind(user_id)
-        .execute(pool)
-        .await
-        .map(|done| done.rows_affected()))?;
-        Ok(())
+    /// Replaces the password hash of `user_id`; the user's unused reset links end with the old
+    /// password (OWASP Forgot Password Cheat Sheet).
+    pub async fn set_password_hash(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        now: i64,
+    ) -> sqlx::Result<()> {
+        on_writer!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "UPDATE account_tokens SET used_at = $1
+                 WHERE user_id = $2 AND purpose = 'password_reset' AND used_at IS NULL",
+            )
+            .bind(now)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        })
     }
 }

@@ -32,6 +32,20 @@ pub enum EventKind {
     SessionRevoked,
     /// `server revoke-all`.
     RevokeAll,
+    /// A reset link was asked for (a failure: for an address that is no account's).
+    PasswordResetRequested,
+    /// The password was set through a reset link.
+    PasswordReset,
+    /// A verification link was queued (registration or resend).
+    VerificationSent,
+    EmailVerified,
+    /// A change of address was asked for (the link goes to the new address).
+    EmailChangeRequested,
+    EmailChanged,
+    /// A mail left through the relay (detail: its template, never its link).
+    MailSent,
+    /// The relay refused a mail for good.
+    MailFailed,
 }
 
 impl EventKind {
@@ -48,6 +62,14 @@ impl EventKind {
             Self::PasswordChanged => "password_changed",
             Self::SessionRevoked => "session_revoked",
             Self::RevokeAll => "revoke_all",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::VerificationSent => "verification_sent",
+            Self::EmailVerified => "email_verified",
+            Self::EmailChangeRequested => "email_change_requested",
+            Self::EmailChanged => "email_changed",
+            Self::MailSent => "mail_sent",
+            Self::MailFailed => "mail_failed",
         }
     }
 }

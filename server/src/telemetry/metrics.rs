@@ -1,5 +1,6 @@
 //! The Prometheus (OpenMetrics) registry: counters of every audit event kind and outcome and
-//! of rate-limit refusals, a latency histogram per route, and the number of live sessions.
+//! of rate-limit refusals, a latency histogram per route, the number of live sessions, and
+//! mail delivery (attempts by template and result, and the outbox's backlog).
 //! `http` serves it at `/metrics` and feeds the request histogram.
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -28,6 +29,14 @@ pub struct RequestLabels {
     pub status: u16,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct MailLabels {
+    /// The template (password_reset, verify_email, ...): a bounded set.
+    kind: String,
+    /// sent, retry (a transient failure: tried again later) or failed (refused for good).
+    result: &'static str,
+}
+
 type HistogramFamily = Family<RequestLabels, Histogram, fn() -> Histogram>;
 
 /// The registry and the metrics in it.
@@ -37,6 +46,8 @@ pub struct Metrics {
     throttled: Family<ActionLabels, Counter>,
     requests: HistogramFamily,
     active_sessions: Gauge,
+    mail: Family<MailLabels, Counter>,
+    mail_pending: Gauge,
 }
 
 /// 0.25 ms to ~4 s: API answers are sub-millisecond, sign-ins take tens of milliseconds.
@@ -71,12 +82,26 @@ impl Default for Metrics {
             "Sessions that can still be refreshed (not revoked, expired or idle)",
             active_sessions.clone(),
         );
+        let mail = Family::<MailLabels, Counter>::default();
+        registry.register(
+            "mail_deliveries",
+            "Mail delivery attempts by template and result (sent, retry, failed)",
+            mail.clone(),
+        );
+        let mail_pending = Gauge::default();
+        registry.register(
+            "mail_outbox_pending",
+            "Mails queued and not yet delivered or given up",
+            mail_pending.clone(),
+        );
         Self {
             registry,
             events,
             throttled,
             requests,
             active_sessions,
+            mail,
+            mail_pending,
         }
     }
 }
@@ -102,6 +127,21 @@ impl Metrics {
     /// Sets the number of sessions that can still be refreshed.
     pub fn set_active_sessions(&self, count: i64) {
         self.active_sessions.set(count);
+    }
+
+    /// Counts one delivery attempt of a `kind` mail that ended as `result`.
+    pub fn mail(&self, kind: &str, result: &'static str) {
+        self.mail
+            .get_or_create(&MailLabels {
+                kind: kind.to_owned(),
+                result,
+            })
+            .inc();
+    }
+
+    /// Sets the outbox's backlog.
+    pub fn set_mail_pending(&self, count: i64) {
+        self.mail_pending.set(count);
     }
 
     /// The registry as OpenMetrics text.

@@ -243,6 +243,7 @@ fn the_token_parser_refuses_any_other_string_without_panicking() {
     let subject = Subject {
         user_id: 1,
         email: "a@b.c",
+        email_verified: false,
         session_id: "s",
     };
     let valid = tokens.issue_pair(subject, now + 600, now).access;

@@ -3,6 +3,7 @@
 use reqwest::StatusCode;
 
 use gatehouse::config::AppEnv;
+use gatehouse::config::email::EmailBackend;
 
 use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
 
@@ -94,7 +95,12 @@ async fn production_asks_browsers_for_https_only() {
             .contains_key("strict-transport-security")
     );
 
-    let production = spawn_app_with(|config| config.app_env = AppEnv::Production).await;
+    let production = spawn_app_with(|config| {
+        config.app_env = AppEnv::Production;
+        config.public_url = Some("https://auth.example.com".into());
+        config.email_backend = Some(EmailBackend::Log);
+    })
+    .await;
     for path in ["/login", "/api/user/", "/healthz"] {
         let response = production.get(path).await;
         assert_eq!(

@@ -11,7 +11,7 @@ use crate::helpers::{PASSWORD, send_as, sid, spawn_app, spawn_app_with};
 use gatehouse::Rate;
 
 /// Every route the API serves: the SPEC's contract, its aliases, and Gatehouse's own.
-const ROUTES: [(&str, &str); 19] = [
+const ROUTES: [(&str, &str); 25] = [
     ("post", "/api/register"),
     ("post", "/api/login"),
     ("post", "/api/auth/login"),
@@ -27,6 +27,12 @@ const ROUTES: [(&str, &str); 19] = [
     ("get", "/api/sessions"),
     ("delete", "/api/sessions/{id}"),
     ("post", "/api/password/change"),
+    ("post", "/api/password/reset"),
+    ("post", "/api/password/reset/confirm"),
+    ("post", "/api/email/verify"),
+    ("post", "/api/email/verify/resend"),
+    ("post", "/api/email/change"),
+    ("post", "/api/email/change/confirm"),
     ("get", "/api/openapi.json"),
     ("get", "/healthz"),
     ("get", "/readyz"),
@@ -135,15 +141,16 @@ const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 7] = [
 ];
 
 /// The operations behind `Authorization: Bearer <access>`, and the rate-limited ones.
-const BEARER: [(&str, &str); 6] = [
+const BEARER: [(&str, &str); 7] = [
     ("get", "/api/user"),
     ("patch", "/api/user"),
     ("get", "/api/sessions"),
     ("delete", "/api/sessions/{id}"),
     ("post", "/api/password/change"),
+    ("post", "/api/email/change"),
     ("get", "/metrics"),
 ];
-const RATE_LIMITED: [&str; 7] = [
+const RATE_LIMITED: [&str; 13] = [
     "/api/register",
     "/api/login",
     "/api/auth/login",
@@ -151,6 +158,12 @@ const RATE_LIMITED: [&str; 7] = [
     "/api/token/refresh",
     "/api/auth/refresh",
     "/api/password/change",
+    "/api/password/reset",
+    "/api/password/reset/confirm",
+    "/api/email/verify",
+    "/api/email/verify/resend",
+    "/api/email/change",
+    "/api/email/change/confirm",
 ];
 
 /// `$ref` → what it names in the document.

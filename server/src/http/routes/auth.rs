@@ -1,15 +1,20 @@
 //! Registration, sign-in (three spellings, seeds 001/004 and simplejwt) and logout.
 
-use app::api::{AuthResponse, LoginRequest, LogoutRequest, RegisterRequest, TokenPair};
+use app::api::{
+    AuthResponse, LoginRequest, LogoutRequest, PendingVerification, RegisterRequest, TokenPair,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::required;
 use crate::auth::Client;
 use crate::auth::credentials::{self, RegistrationForm, SignInForm};
+use crate::auth::email::Verification;
 use crate::auth::sessions::{self, LogoutScope};
 use crate::http::error::ApiError;
 use crate::http::error::BadRequestBody;
@@ -30,14 +35,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(logout))
 }
 
-/// Creates an account and signs it in.
+/// What registration answers: signed in, or (verification mandatory) waiting for the mail.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Registered {
+    SignedIn(AuthResponse),
+    Pending(PendingVerification),
+}
+
+/// Creates an account, mails the verification link (unless `EMAIL_VERIFICATION=none`) and
+/// signs it in (unless verification is mandatory).
 #[utoipa::path(
     post,
     path = "/register",
     tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created and signed in", body = AuthResponse),
+        (status = 201, description = "Account created and signed in (`{user, tokens}`); with \
+                                      `EMAIL_VERIFICATION=mandatory`, created but not signed in \
+                                      until the address is verified (`{user, detail}`)", body = Registered),
         (status = 400, description = "Field errors, e.g. a missing field, a taken email, a common \
                                       password or `password2` not matching; or a body that is not \
                                       a JSON object", body = BadRequestBody),
@@ -50,10 +66,19 @@ async fn register(
     State(state): State<AppState>,
     ClientInfo(client): ClientInfo,
     AppJson(body): AppJson<RegisterRequest>,
-) -> Result<(StatusCode, Json<AuthResponse>), ApiError> {
+) -> Result<(StatusCode, Json<Registered>), ApiError> {
     let form = RegistrationForm::from(&body);
     let user = credentials::register(&state.auth, &client, &form).await?;
-    let answer = signed_in(&state, &user, &client, EventKind::Register).await?;
+    let answer = if state.auth.email.verification == Verification::Mandatory {
+        Registered::Pending(PendingVerification {
+            user: views::user(&user),
+            detail: "Account created. Open the link we sent to your address to verify it, then \
+                     sign in."
+                .into(),
+        })
+    } else {
+        Registered::SignedIn(signed_in(&state, &user, &client, EventKind::Register).await?)
+    };
     Ok((StatusCode::CREATED, Json(answer)))
 }
 

@@ -2,6 +2,7 @@
 //! without a trailing slash; the server trims one before routing, so both spellings work.
 
 mod auth;
+mod email;
 pub mod health;
 mod metrics;
 mod password;
@@ -42,6 +43,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .merge(user::router())
         .merge(sessions::router())
         .merge(password::router())
+        .merge(email::router())
         .routes(utoipa_axum::routes!(openapi_json))
         .split_for_parts();
     for (alias, canonical, method_router) in aliases() {
