@@ -49,7 +49,7 @@ impl Application {
         leptos_options.site_addr = listener.local_addr()?;
         let metrics = Arc::new(Metrics::default());
         let mail = config.mail_settings()?;
-        let transport = MailTransport::new(&mail)?;
+        let transport = MailTransport::new(&mail.from, &mail.delivery)?;
         let auth = Arc::new(rules(&config, store, &current, &previous, &metrics, mail)?);
         revoke::load_revocations(&auth)
             .await

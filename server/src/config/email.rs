@@ -1,11 +1,7 @@
 //! Mail settings: where links point (`PUBLIC_URL`), how mail leaves (SMTP or the log), and
 //! what production refuses (no public URL; no relay unless the log is chosen explicitly).
 
-use std::path::PathBuf;
-
-use secrecy::{ExposeSecret, SecretString};
-
-use super::{AppEnv, Config};
+use crate::jobs::mail_transport::Delivery;
 
 /// How mail leaves the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,16 +10,6 @@ pub enum EmailBackend {
     Smtp,
     /// Written to the log with its links (development, or a deliberate choice in production).
     Log,
-}
-
-/// Where mail goes.
-#[derive(Debug, Clone)]
-pub enum Delivery {
-    Log,
-    Smtp {
-        url: SecretString,
-        ca_file: Option<PathBuf>,
-    },
 }
 
 /// The resolved mail settings.
@@ -50,42 +36,8 @@ pub enum MailConfigError {
     SmtpUrlMissingForBackend,
 }
 
-impl Config {
-    /// The mail settings, checked: production needs a public URL and a relay (or the log
-    /// chosen explicitly).
-    pub fn mail_settings(&self) -> Result<MailSettings, MailConfigError> {
-        let production = self.app_env == AppEnv::Production;
-        let public_url = match self.public_url.as_deref().map(str::trim) {
-            Some(url) if !url.is_empty() => public_url(url)?,
-            _ if production => return Err(MailConfigError::PublicUrlMissing),
-            _ => format!("http://{}", self.site_addr),
-        };
-        let smtp_url = self
-            .smtp_url
-            .clone()
-            .filter(|url| !url.expose_secret().trim().is_empty());
-        let delivery = match (self.email_backend, smtp_url) {
-            (Some(EmailBackend::Log), _) => Delivery::Log,
-            (_, Some(url)) => Delivery::Smtp {
-                url,
-                ca_file: self.smtp_tls_ca_file.clone(),
-            },
-            (Some(EmailBackend::Smtp), None) => {
-                return Err(MailConfigError::SmtpUrlMissingForBackend);
-            }
-            (None, None) if production => return Err(MailConfigError::SmtpMissing),
-            (None, None) => Delivery::Log,
-        };
-        Ok(MailSettings {
-            public_url,
-            from: self.email_from.trim().to_owned(),
-            delivery,
-        })
-    }
-}
-
 /// `url` without its trailing slash, if it is an origin (links append their own paths).
-fn public_url(url: &str) -> Result<String, MailConfigError> {
+pub(super) fn public_url(url: &str) -> Result<String, MailConfigError> {
     let trimmed = url.trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")

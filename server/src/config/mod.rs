@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::SessionPolicy;
 use crate::auth::email::Verification;
@@ -17,8 +17,9 @@ use crate::auth::password_policy::PasswordPolicy;
 use crate::auth::throttle::Rate;
 use crate::auth::tokens::LEEWAY_SECS;
 use crate::http::forwarded::TrustedProxies;
+use crate::jobs::mail_transport::Delivery;
 use crate::store::StoreOptions;
-use email::EmailBackend;
+use email::{EmailBackend, MailConfigError, MailSettings};
 
 /// Which rules apply: production refuses weak secrets and development conveniences.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -260,6 +261,40 @@ impl Config {
         PasswordPolicy {
             min_chars: usize::from(self.password_min_length),
         }
+    }
+}
+
+impl Config {
+    /// The mail settings, checked: production needs a public URL and a relay (or the log
+    /// chosen explicitly).
+    pub fn mail_settings(&self) -> Result<MailSettings, MailConfigError> {
+        let production = self.app_env == AppEnv::Production;
+        let public_url = match self.public_url.as_deref().map(str::trim) {
+            Some(url) if !url.is_empty() => email::public_url(url)?,
+            _ if production => return Err(MailConfigError::PublicUrlMissing),
+            _ => format!("http://{}", self.site_addr),
+        };
+        let smtp_url = self
+            .smtp_url
+            .clone()
+            .filter(|url| !url.expose_secret().trim().is_empty());
+        let delivery = match (self.email_backend, smtp_url) {
+            (Some(EmailBackend::Log), _) => Delivery::Log,
+            (_, Some(url)) => Delivery::Smtp {
+                url,
+                ca_file: self.smtp_tls_ca_file.clone(),
+            },
+            (Some(EmailBackend::Smtp), None) => {
+                return Err(MailConfigError::SmtpUrlMissingForBackend);
+            }
+            (None, None) if production => return Err(MailConfigError::SmtpMissing),
+            (None, None) => Delivery::Log,
+        };
+        Ok(MailSettings {
+            public_url,
+            from: self.email_from.trim().to_owned(),
+            delivery,
+        })
     }
 }
 

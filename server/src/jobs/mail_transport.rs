@@ -10,8 +10,20 @@ use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::ExposeSecret;
 
-use crate::config::email::{Delivery, MailSettings};
 use crate::store::OutboxMail;
+
+/// Where mail goes.
+#[derive(Debug, Clone)]
+pub enum Delivery {
+    /// Written to the log with its links (development, or a deliberate choice).
+    Log,
+    /// Through the relay at `url` (which may hold credentials: never logged), trusting
+    /// `ca_file`'s certificates besides the web's roots.
+    Smtp {
+        url: secrecy::SecretString,
+        ca_file: Option<std::path::PathBuf>,
+    },
+}
 
 /// How long one delivery may take before it counts as failed (and is retried). Well under the
 /// claim's lease, so no other instance takes the mail while it is still being sent.
@@ -40,14 +52,13 @@ pub enum SendError {
 }
 
 impl MailTransport {
-    /// The transport `settings` ask for; a malformed `EMAIL_FROM`, `SMTP_URL` or CA file stops
+    /// The transport for sender `from` and `delivery`; a malformed `EMAIL_FROM`, `SMTP_URL` or CA file stops
     /// the start-up with the reason (never the URL itself: it may hold a password).
-    pub fn new(settings: &MailSettings) -> anyhow::Result<Self> {
-        let from: Mailbox = settings
-            .from
+    pub fn new(from: &str, delivery: &Delivery) -> anyhow::Result<Self> {
+        let from: Mailbox = from
             .parse()
-            .with_context(|| format!("EMAIL_FROM `{}` is not a mail address", settings.from))?;
-        match &settings.delivery {
+            .with_context(|| format!("EMAIL_FROM `{from}` is not a mail address"))?;
+        match delivery {
             Delivery::Log => Ok(Self::Log { from }),
             Delivery::Smtp { url, ca_file } => {
                 let (url, tls) = split_tls(url.expose_secret());
