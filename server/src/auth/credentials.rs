@@ -188,6 +188,11 @@ pub async fn register(
             CreateUserError::Database(error) => error.into(),
         })?;
     send_verification(auth, &user, &client.ip).await?;
+    if auth.email.verification == Verification::Mandatory {
+        // No session starts (which records the registration otherwise): record it here.
+        let event = Event::success(EventKind::Register, &client.ip).user(user.id);
+        auth.audit.record(event).await;
+    }
     Ok(user)
 }
 
