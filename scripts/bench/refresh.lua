@@ -18,6 +18,16 @@ function response(status, headers, body)
   end
 end
 
+-- With $BENCH_DELAY_MS set, each connection pauses between rotations: a steady load below
+-- saturation, whose tail is the latency a user sees (at saturation a closed loop's mean
+-- latency is connections / throughput, whatever the server does: Little's law).
+local pause = tonumber(os.getenv("BENCH_DELAY_MS") or "")
+if pause then
+  function delay()
+    return pause
+  end
+end
+
 function done(summary, latency)
   common.report(summary, latency)
 end

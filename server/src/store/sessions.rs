@@ -40,6 +40,9 @@ pub struct Rotation<'a> {
     pub now: i64,
     /// Sessions unused since this time have timed out.
     pub idle_cutoff: i64,
+    /// The client's address: the `sessions_audit_rotation` trigger (migration 0005) writes the
+    /// rotation's audit row with it, in the same statement.
+    pub ip: &'a str,
 }
 
 /// What a rotation returns: the session's absolute end and its user's current address.
@@ -98,7 +101,8 @@ impl Store {
 
     /// Consumes the presented refresh token and installs the new pair, in one conditional
     /// UPDATE: of N concurrent calls with the same token exactly one matches the row (RFC 9700
-    /// §4.14.2); the rest see the new jti and get `None`. `SET` reads the old row, so
+    /// §4.14.2); the rest see the new jti and get `None`. A trigger stores the audit row of a
+    /// rotation that matched, in the same transaction. `SET` reads the old row, so
     /// `previous_jti` becomes the token just consumed. Returns the session's end and its
     /// user's address as it is now (a verification or change since sign-in shows in the new
     /// access token), read in the same statement.
@@ -107,7 +111,8 @@ impl Store {
         on_writer!(self, |pool| {
             sqlx::query_as(&format!(
             "UPDATE sessions
-             SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4
+             SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4,
+                 last_ip = $9
              WHERE id = $5 AND refresh_jti = $6 AND {live}
              RETURNING expires_at,
                        (SELECT email FROM users WHERE users.id = sessions.user_id) AS email,
@@ -121,6 +126,7 @@ impl Store {
         .bind(rotation.presented_jti)
         .bind(rotation.now)
         .bind(rotation.idle_cutoff)
+        .bind(rotation.ip)
         .fetch_optional(pool)
         .await
         })

@@ -184,6 +184,21 @@ impl Audit {
 
     /// Logs, counts and stores `event`; returns once its row is committed (or could not be).
     pub async fn record(&self, event: Event<'_>) {
+        self.note(&event);
+        let (done, stored) = oneshot::channel();
+        if self.sender.send((event.row(), done)).await.is_err() {
+            tracing::error!(
+                kind = event.kind.as_str(),
+                "the audit writer has stopped: event not stored"
+            );
+            return;
+        }
+        let _ = stored.await;
+    }
+
+    /// Logs and counts `event` whose row the store wrote itself, in the transaction of the
+    /// change it records (a rotation: the `sessions_audit_rotation` trigger).
+    pub fn note(&self, event: &Event<'_>) {
         let (kind, outcome) = (event.kind.as_str(), event.outcome.as_str());
         tracing::info!(
             target: "gatehouse::audit",
@@ -196,12 +211,6 @@ impl Audit {
             "auth event"
         );
         self.metrics.event(kind, outcome);
-        let (done, stored) = oneshot::channel();
-        if self.sender.send((event.row(), done)).await.is_err() {
-            tracing::error!(kind, "the audit writer has stopped: event not stored");
-            return;
-        }
-        let _ = stored.await;
     }
 }
 
