@@ -13,7 +13,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use gatehouse::tokens::{Subject, TokenService, TokenType};
+use gatehouse::tokens::{Amr, Subject, TokenService, TokenType};
 use secrecy::SecretString;
 
 fn service() -> TokenService {
@@ -31,7 +31,9 @@ fn subject() -> Subject<'static> {
     Subject {
         user_id: 42,
         email: "ada.lovelace@example.com",
+        email_verified: true,
         session_id: "0b6a3c1e-5a43-4c1f-9f0e-2d7f4b3c9a10",
+        amr: Amr::PasswordAndOtp,
     }
 }
 

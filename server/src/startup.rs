@@ -14,6 +14,8 @@ use tower_http::normalize_path::NormalizePath;
 
 use crate::auth::email::EmailPolicy;
 use crate::auth::password::PasswordHasher;
+use crate::auth::sealed::Sealer;
+use crate::auth::second_factors::MfaPolicy;
 use crate::auth::throttle::Throttle;
 use crate::auth::tokens::TokenService;
 use crate::auth::{Auth, revoke};
@@ -100,8 +102,8 @@ impl Application {
     }
 }
 
-/// The rules' state for `config`: keys, hashing threads, limits, the audit writer and the
-/// account-email policy.
+/// The rules' state for `config`: keys, hashing threads, limits, the audit writer, and the
+/// account-email and second-factor policies.
 fn rules(
     config: &Config,
     store: Store,
@@ -136,6 +138,10 @@ fn rules(
             public_url: mail.public_url,
             reset_lifetime: config.password_reset_timeout,
             verification_lifetime: config.email_verification_timeout,
+        },
+        mfa: MfaPolicy {
+            sealer: Sealer::new(current, previous),
+            challenge_lifetime: config.mfa_token_lifetime,
         },
         mail_queued: Arc::default(),
     })

@@ -1,6 +1,6 @@
 //! Credentials: registration (which mails the verification link), sign-in with email and
-//! password (refused before verification when it is mandatory), and changing the password
-//! (which tells the owner by mail).
+//! password (refused before verification when it is mandatory; for an account with a second
+//! factor, only its first step), and changing the password (which tells the owner by mail).
 //! Each takes the form as submitted (fields may be missing) and reports every field problem
 //! at once, as DRF does.
 
@@ -8,8 +8,10 @@ use super::domain::{Email, Password, PersonName, Username};
 use super::email::{Verification, send_notice};
 use super::fields::{self, FieldErrors};
 use super::mail;
+use super::mfa_challenge::{self, MfaChallenge};
 use super::password_policy::{Attributes, PasswordPolicy};
 use super::revoke::end_user_sessions;
+use super::second_factors;
 use super::throttle::{Account, Action, Throttled};
 use super::verification::send_verification;
 use super::{Auth, Client};
@@ -71,6 +73,10 @@ pub enum SignInError {
     /// (told only to whoever knows the password).
     #[error("email not verified")]
     EmailNotVerified,
+    /// Right password, but the account has a second factor: no tokens yet, only the
+    /// challenge to finish the sign-in with (`mfa_challenge::finish`).
+    #[error("second factor required")]
+    MfaRequired(MfaChallenge),
     #[error(transparent)]
     Hashing(anyhow::Error),
     #[error(transparent)]
@@ -198,7 +204,10 @@ pub async fn register(
 
 /// Checks email and password. An unknown email costs a dummy hash verify, so it answers
 /// exactly like a wrong password, in body and in time (OWASP Authentication Cheat Sheet).
-/// Attempts are rate limited per address and per email, and failures are audited.
+/// Attempts are rate limited per address and per email, and failures are audited. The user is
+/// returned only when the password suffices: with TOTP on, the right password gets
+/// `MfaRequired` (after the verification check, so an unverified address is told first), and
+/// no path can start a session from it.
 pub async fn sign_in(
     auth: &Auth,
     client: &Client,
@@ -235,6 +244,10 @@ pub async fn sign_in(
                     .detail("email not verified");
                 auth.audit.record(event).await;
                 return Err(SignInError::EmailNotVerified);
+            }
+            if second_factors::totp_on(auth, user.id).await? {
+                let challenge = mfa_challenge::challenge(auth, &user, client).await?;
+                return Err(SignInError::MfaRequired(challenge));
             }
             Ok(user)
         }

@@ -23,11 +23,16 @@ pub enum AuthFailure {
     SessionExpired,
     /// The token's user no longer exists.
     UserNotFound,
+    /// The second step of a sign-in got a wrong code (TOTP or recovery): the `mfa_token` lives
+    /// on until its fifth wrong code.
+    MfaInvalid,
+    /// The `mfa_token` is unknown, expired, used, or spent its five wrong codes: sign in again.
+    MfaTokenInvalid,
 }
 
 impl AuthFailure {
     /// Every failure, so the OpenAPI document can list every `code`.
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::NotAuthenticated,
         Self::BadCredentials,
         Self::TokenNotValid,
@@ -37,6 +42,8 @@ impl AuthFailure {
         Self::SessionRevoked,
         Self::SessionExpired,
         Self::UserNotFound,
+        Self::MfaInvalid,
+        Self::MfaTokenInvalid,
     ];
 
     /// The `code` of the 401 body, also the audit detail of a refused refresh.
@@ -50,6 +57,8 @@ impl AuthFailure {
             Self::SessionRevoked => "session_revoked",
             Self::SessionExpired => "session_expired",
             Self::UserNotFound => "user_not_found",
+            Self::MfaInvalid => "mfa_invalid",
+            Self::MfaTokenInvalid => "mfa_token_invalid",
         }
     }
 }
@@ -81,6 +90,8 @@ mod tests {
             SessionRevoked => 6,
             SessionExpired => 7,
             UserNotFound => 8,
+            MfaInvalid => 9,
+            MfaTokenInvalid => 10,
         };
         for (index, failure) in AuthFailure::ALL.into_iter().enumerate() {
             assert_eq!(place(failure), index, "{failure:?}");

@@ -9,6 +9,9 @@ pub enum MailKind {
     VerifyEmail,
     ConfirmNewEmail,
     EmailChangeNotice,
+    TotpEnabled,
+    TotpDisabled,
+    RecoveryCodesRenewed,
 }
 
 impl MailKind {
@@ -19,6 +22,9 @@ impl MailKind {
             Self::VerifyEmail => "verify_email",
             Self::ConfirmNewEmail => "confirm_new_email",
             Self::EmailChangeNotice => "email_change_notice",
+            Self::TotpEnabled => "totp_enabled",
+            Self::TotpDisabled => "totp_disabled",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
         }
     }
 }
@@ -170,6 +176,56 @@ pub fn email_change_notice(to: &str, new_email: &str) -> Mail {
     )
 }
 
+/// What a second-factor notice says after what happened, for anyone it was not.
+const NOT_YOU_SECOND_FACTOR: &str = "If you did not do this, someone may be signed in to your account: \
+     change your password at once (which signs out every other session) and review your second \
+     factors.";
+
+/// A second-factor notice to `to`: what `happened` (plain text, no markup).
+fn second_factor_notice(kind: MailKind, to: &str, subject: &str, happened: &str) -> Mail {
+    let text =
+        format!("{happened} on the Gatehouse account for {to}.\n\n{NOT_YOU_SECOND_FACTOR}\n");
+    let html = page(&[
+        &format!(
+            "{happened} on the Gatehouse account for <b>{}</b>.",
+            escape(to)
+        ),
+        NOT_YOU_SECOND_FACTOR,
+    ]);
+    mail(kind, to, subject, text, html)
+}
+
+/// "Two-factor authentication is on": an authenticator app now guards sign-in.
+pub fn totp_enabled(to: &str) -> Mail {
+    second_factor_notice(
+        MailKind::TotpEnabled,
+        to,
+        "Two-factor authentication is on for your Gatehouse account",
+        "Two-factor authentication with an authenticator app was turned on, with a new set of \
+         recovery codes,",
+    )
+}
+
+/// "Two-factor authentication is off": sign-in takes the password alone again.
+pub fn totp_disabled(to: &str) -> Mail {
+    second_factor_notice(
+        MailKind::TotpDisabled,
+        to,
+        "Two-factor authentication is off for your Gatehouse account",
+        "Two-factor authentication was turned off, and its recovery codes deleted,",
+    )
+}
+
+/// "New recovery codes": the old set no longer works.
+pub fn recovery_codes_renewed(to: &str) -> Mail {
+    second_factor_notice(
+        MailKind::RecoveryCodesRenewed,
+        to,
+        "New recovery codes for your Gatehouse account",
+        "A new set of recovery codes was made (the old codes no longer work)",
+    )
+}
+
 fn mail(kind: MailKind, to: &str, subject: &str, text: String, html: String) -> Mail {
     Mail {
         kind,
@@ -253,5 +309,26 @@ mod tests {
                 .text
                 .contains("reset your password")
         );
+    }
+
+    #[test]
+    fn second_factor_notices_say_what_happened_and_what_to_do() {
+        for (mail, happened) in [
+            (totp_enabled("<a>@x.test"), "turned on"),
+            (totp_disabled("<a>@x.test"), "turned off"),
+            (
+                recovery_codes_renewed("<a>@x.test"),
+                "new set of recovery codes",
+            ),
+        ] {
+            assert!(mail.text.contains(happened), "{:?}", mail.kind);
+            assert!(
+                mail.text.contains("change your password"),
+                "{:?}",
+                mail.kind
+            );
+            assert!(mail.html.contains("&lt;a&gt;@x.test"), "{:?}", mail.kind);
+            assert!(!mail.subject.is_empty());
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! The rules of authentication, free of HTTP: sessions (start, rotate, logout, revoke),
-//! credentials (registration, sign-in, password change), account email (recovery,
-//! verification, change of address, and the mails they send), tokens, the revocation set,
-//! rate limits, password hashing and policy, and the domain types input is parsed into. Each use
+//! credentials (registration, sign-in, password change), second factors (TOTP with recovery
+//! codes, the second step of a sign-in, `amr`), account email (recovery, verification, change
+//! of address, and the mails they send), tokens, the revocation set, rate limits, password
+//! hashing and policy, and the domain types input is parsed into. Each use
 //! case is a function taking `&Auth` and returning its own error enum; `http` maps those
 //! errors to answers.
 
+pub mod amr;
 pub mod client;
 pub mod credentials;
 pub mod domain;
@@ -13,16 +15,21 @@ pub mod email_change;
 pub mod failure;
 pub mod fields;
 pub mod mail;
+pub mod mfa_challenge;
 pub mod one_time;
 pub mod password;
 pub mod password_policy;
 pub mod policy;
 pub mod recovery;
+pub mod recovery_codes;
 pub mod revocations;
 pub mod revoke;
+pub mod sealed;
+pub mod second_factors;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod totp;
 pub mod users;
 pub mod verification;
 
@@ -49,6 +56,7 @@ pub struct Auth {
     pub throttle: throttle::Throttle,
     pub audit: Audit,
     pub email: email::EmailPolicy,
+    pub mfa: second_factors::MfaPolicy,
     /// Rung when a mail is queued, so the sender delivers at once rather than at its next poll.
     pub mail_queued: Arc<Notify>,
 }

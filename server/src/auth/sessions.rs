@@ -1,8 +1,10 @@
-//! The session rules, in one place: a sign-in starts a session; a refresh token is accepted
+//! The session rules, in one place: a sign-in starts a session (recording how it was proven,
+//! `amr`, which every token of the session carries); a refresh token is accepted
 //! once (rotation), with a short grace for tabs refreshing together; a token used again after
 //! that is treated as stolen and ends the session (RFC 9700 §4.14.2); an access token is
 //! refused once its session is revoked. How sessions end is `revoke`'s. SQL stays in `store`.
 
+use super::amr::Amr;
 use super::revoke::{end_user_sessions, revoke};
 use super::tokens::{Claims, IssuedPair, PairIds, Subject, TokenType, new_jti};
 use super::{Auth, AuthFailure, Client};
@@ -37,13 +39,14 @@ pub enum LogoutScope {
     All,
 }
 
-/// Starts a session for `user` (signed in or just registered, as `kind` says) and returns its
-/// first token pair.
+/// Starts a session for `user` (signed in or just registered, as `kind` says; proven as `amr`
+/// says) and returns its first token pair.
 pub async fn start(
     auth: &Auth,
     user: &UserRow,
     client: &Client,
     kind: EventKind,
+    amr: Amr,
 ) -> Result<IssuedPair, sqlx::Error> {
     let now = clock::now();
     let session_id = uuid::Uuid::new_v4().to_string();
@@ -53,6 +56,7 @@ pub async fn start(
         email: &user.email,
         email_verified: user.email_verified_at.is_some(),
         session_id: &session_id,
+        amr,
     };
     let pair = auth.tokens.issue_pair(subject, expires_at, now);
     auth.store
@@ -65,6 +69,7 @@ pub async fn start(
             expires_at,
             user_agent: &client.user_agent,
             ip: &client.ip,
+            amr: amr.as_stored(),
         })
         .await?;
     let event = Event::success(kind, &client.ip)
@@ -160,6 +165,7 @@ async fn try_rotate(
             email: &rotated.email,
             email_verified: rotated.email_verified_at.is_some(),
             session_id: &claims.sid,
+            amr: Amr::from_stored(&rotated.amr),
         };
         return Ok((
             auth.tokens.sign_pair(subject, ids, rotated.expires_at, now),
@@ -190,6 +196,7 @@ async fn try_rotate(
             email: &user.email,
             email_verified: user.email_verified_at.is_some(),
             session_id: &claims.sid,
+            amr: Amr::from_stored(&session.amr),
         };
         let ids = PairIds {
             access_jti: session.access_jti,

@@ -10,6 +10,8 @@ use super::*;
 use crate::auth::email::{EmailPolicy, Verification};
 use crate::auth::password::PasswordHasher;
 use crate::auth::password_policy::PasswordPolicy;
+use crate::auth::sealed::Sealer;
+use crate::auth::second_factors::MfaPolicy;
 use crate::auth::throttle::{Rate, Throttle};
 use crate::auth::tokens::TokenService;
 use crate::auth::{Auth, SessionPolicy};
@@ -41,6 +43,10 @@ async fn rules(policy: SessionPolicy, refresh_lifetime: Duration) -> Auth {
             public_url: "http://127.0.0.1:3000".into(),
             reset_lifetime: Duration::from_secs(3600),
             verification_lifetime: Duration::from_secs(3600),
+        },
+        mfa: MfaPolicy {
+            sealer: Sealer::new(&secret, &[]),
+            challenge_lifetime: Duration::from_secs(300),
         },
         mail_queued: Default::default(),
     }
@@ -78,7 +84,7 @@ async fn user(auth: &Auth, name: &str) -> UserRow {
 
 /// A fresh session of `user`: its first pair and the refresh token's claims.
 async fn signed_in(auth: &Auth, user: &UserRow) -> (IssuedPair, Claims) {
-    let pair = start(auth, user, &client(), EventKind::Login)
+    let pair = start(auth, user, &client(), EventKind::Login, Amr::Password)
         .await
         .unwrap();
     let claims = verify_refresh(auth, &pair.refresh).unwrap();
@@ -104,6 +110,36 @@ async fn a_rotation_replaces_the_pair_and_keeps_the_session() {
     assert_eq!(next.sid, claims.sid);
     assert!(accept_access(&auth, &second.access).is_ok());
     assert!(rotate(&auth, &next, &client()).await.is_ok());
+}
+
+#[tokio::test]
+async fn every_token_of_a_session_carries_its_sign_ins_amr() {
+    let auth = default_rules().await;
+    let ada = user(&auth, "ada").await;
+    let pair = start(
+        &auth,
+        &ada,
+        &client(),
+        EventKind::Login,
+        Amr::PasswordAndOtp,
+    )
+    .await
+    .unwrap();
+    let claims = verify_refresh(&auth, &pair.refresh).unwrap();
+    assert_eq!(claims.amr, ["pwd", "otp", "mfa"]);
+    let rotated = rotate(&auth, &claims, &client()).await.unwrap();
+    let replayed = rotate(&auth, &claims, &client()).await.unwrap();
+    for token in [&rotated.access, &replayed.access] {
+        assert_eq!(
+            accept_access(&auth, token).unwrap().amr,
+            ["pwd", "otp", "mfa"]
+        );
+    }
+    let (password_only, _) = signed_in(&auth, &ada).await;
+    assert_eq!(
+        accept_access(&auth, &password_only.access).unwrap().amr,
+        ["pwd"]
+    );
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! Rate limits on the endpoints where an attacker guesses or spends (sign-in, registration,
-//! refresh, password change): one budget per client address and one per account, so neither
+//! Rate limits on the endpoints where an attacker guesses or spends (sign-in and its second
+//! step, registration, refresh, password and second-factor changes): one budget per client address and one per account, so neither
 //! rotating addresses nor spreading over accounts escapes a limit (OWASP ASVS 2.2.1, OWASP
 //! Authentication Cheat Sheet "Login Throttling"). The counting is governor's GCRA.
 
@@ -30,6 +30,12 @@ pub enum Action {
     VerificationResend,
     /// Asking to change the address (proves the password: limited like sign-in).
     EmailChange,
+    /// The second step of a sign-in: a code is guessed (OWASP Multifactor Authentication
+    /// Cheat Sheet), per address and per account, on top of each token's five tries.
+    MfaLogin,
+    /// Setting up, confirming or turning off TOTP and making new recovery codes (a password or
+    /// a code is checked).
+    MfaChange,
 }
 
 impl Action {
@@ -44,6 +50,8 @@ impl Action {
             Self::UseLink => "use_link",
             Self::VerificationResend => "verification_resend",
             Self::EmailChange => "email_change",
+            Self::MfaLogin => "mfa_login",
+            Self::MfaChange => "mfa_change",
         }
     }
 }

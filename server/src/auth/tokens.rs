@@ -8,6 +8,9 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// How a sign-in was proven, for `Subject` (re-exported for the tests and benchmarks).
+pub use super::amr::Amr;
+
 /// Clock skew allowed on `exp`/`nbf`. Instances' clocks agree closely; a long leeway would
 /// extend every token's life.
 pub const LEEWAY_SECS: u64 = 1;
@@ -36,8 +39,8 @@ pub enum TokenType {
 }
 
 /// The claims of both token types: simplejwt's (`token_type`, `user_id`, `jti`), the
-/// registered ones other services read (`sub`, `exp`, `iat`, `nbf`), `email` (seed 002) and the
-/// session id `sid`.
+/// registered ones other services read (`sub`, `exp`, `iat`, `nbf`), `email` (seed 002), the
+/// session id `sid`, and how its sign-in was proven (`amr`, RFC 8176).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Claims {
     pub token_type: TokenType,
@@ -54,6 +57,10 @@ pub struct Claims {
     #[serde(default)]
     pub email_verified: bool,
     pub sid: String,
+    /// RFC 8176 values: `["pwd"]`, or `["pwd", "otp", "mfa"]` after a second factor; the
+    /// same for every token of a session. Absent in tokens signed before the claim existed.
+    #[serde(default)]
+    pub amr: Vec<String>,
 }
 
 /// Who a token pair is for.
@@ -63,6 +70,7 @@ pub struct Subject<'a> {
     pub email: &'a str,
     pub email_verified: bool,
     pub session_id: &'a str,
+    pub amr: Amr,
 }
 
 /// A freshly signed pair, with its token ids for the session store.
@@ -231,6 +239,7 @@ impl TokenService {
             email: subject.email.to_owned(),
             email_verified: subject.email_verified,
             sid: subject.session_id.to_owned(),
+            amr: subject.amr.claim(),
         };
         let mut header = Header::new(Algorithm::HS256);
         header.kid = Some(self.kid.clone());
@@ -293,6 +302,7 @@ mod tests {
             email: "ada@example.com",
             email_verified: true,
             session_id: "s-1",
+            amr: Amr::PasswordAndOtp,
         }
     }
 
@@ -310,6 +320,7 @@ mod tests {
             (access.user_id, access.sub.as_str(), access.sid.as_str()),
             (7, "7", "s-1")
         );
+        assert_eq!(access.amr, ["pwd", "otp", "mfa"]);
         assert_eq!(
             tokens
                 .verify(&pair.refresh, TokenType::Refresh)
@@ -374,6 +385,7 @@ mod tests {
             email: "ada@example.com".into(),
             email_verified: false,
             sid: "s-1".into(),
+            amr: vec!["pwd".into()],
         };
         let (issued, exp) = (1_000, 1_060);
         let token = claims(exp, issued);

@@ -126,8 +126,8 @@ pub struct Config {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub cors_allowed_origins: Vec<String>,
 
-    /// Rate limits on sign-in, registration, refresh and password change (true/false).
-    /// Switch them off only for load tests.
+    /// Rate limits on sign-in (both steps), registration, refresh, and password and
+    /// second-factor changes (true/false). Switch them off only for load tests.
     #[arg(long, env = "RATE_LIMIT_ENABLED", default_value = "true", action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub rate_limit_enabled: bool,
 
@@ -209,6 +209,11 @@ pub struct Config {
     /// or 12h, 3d).
     #[arg(long, env = "EMAIL_VERIFICATION_TIMEOUT", default_value = "3d", value_parser = lifetime::parse_seconds)]
     pub email_verification_timeout: Duration,
+
+    /// How long a sign-in waits for its second factor: the life of the mfa_token the password
+    /// step answers with (a bare number is seconds; or 2m, 5m).
+    #[arg(long, env = "MFA_TOKEN_LIFETIME", default_value = "5m", value_parser = lifetime::parse_seconds)]
+    pub mfa_token_lifetime: Duration,
 }
 
 /// The default database: an SQLite file in the working directory.

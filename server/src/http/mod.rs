@@ -5,8 +5,10 @@
 pub mod error;
 pub mod extract;
 pub mod forwarded;
+pub mod mfa_api;
 pub mod middleware;
 pub mod openapi;
+pub mod qr;
 pub mod routes;
 pub mod state;
 pub mod user_cache;

@@ -3,8 +3,8 @@
 //! operations come from the handlers' `#[utoipa::path]` attributes: every route is registered
 //! through `utoipa_axum`'s `routes!`, so the router and the description are built from one list.
 //!
-//! Every status an operation can answer is described with its body (the types `error.rs`
-//! serializes): each handler lists its own answers and the shared ones below (`JsonBody`,
+//! Every status an operation can answer is described with its body (the types of
+//! `error::bodies`): each handler lists its own answers and the shared ones below (`JsonBody`,
 //! `BearerRefused`, `TokenRefused`, `SignInRefused`, `Throttled`, `Unavailable`); the answers
 //! of the middleware around every route (431, 500) are added to every operation here.
 
@@ -14,14 +14,16 @@ use utoipa::openapi::{OpenApi, Ref, RefOr};
 use utoipa::{Modify, OpenApi as _, ToResponse};
 
 use super::error::{
-    AuthError, BadRequestBody, Detail, ThrottledError, UnavailableError, ValidationErrors,
+    AuthError, BadRequestBody, Detail, ForbiddenError, MfaRequiredError, SignInForbidden,
+    ThrottledError, UnavailableError, ValidationErrors,
 };
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
     info(
         title = "Gatehouse",
-        description = "JWT authentication: sign-in, rotating refresh tokens with reuse detection, \
+        description = "JWT authentication: sign-in (with an optional second factor: TOTP and \
+                       recovery codes), rotating refresh tokens with reuse detection, \
                        revocation, sessions. Errors use Django REST framework's shapes \
                        (`{\"detail\", \"code\"}` or field lists). Every path also answers \
                        with a trailing slash. Request bodies are JSON objects \
@@ -33,6 +35,9 @@ use super::error::{
             AuthError,
             BadRequestBody,
             Detail,
+            ForbiddenError,
+            MfaRequiredError,
+            SignInForbidden,
             ThrottledError,
             UnavailableError,
             ValidationErrors
@@ -114,7 +119,7 @@ mod answers {
     use utoipa::ToResponse;
 
     use crate::http::error::{
-        AuthError, BadRequestBody, Detail, ForbiddenError, ThrottledError, UnavailableError,
+        AuthError, BadRequestBody, Detail, SignInForbidden, ThrottledError, UnavailableError,
     };
 
     /// 431 from any route: the `Authorization` header is over 8 KiB.
@@ -200,9 +205,12 @@ mod answers {
         BadCredentials(AuthError),
         #[response(
             status = 403,
-            description = "Right email and password, but `EMAIL_VERIFICATION=mandatory` and the \
-                           address is not verified yet: `email_not_verified`"
+            description = "Right email and password, but no tokens: with \
+                           `EMAIL_VERIFICATION=mandatory` and the address not verified yet, \
+                           `email_not_verified` (checked first); for an account with a second \
+                           factor, `mfa_required` with the `mfa_token` to finish the sign-in \
+                           with at `/login/mfa`"
         )]
-        NotVerified(ForbiddenError),
+        Forbidden(SignInForbidden),
     }
 }

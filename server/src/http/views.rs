@@ -9,10 +9,12 @@ use app::api::{
 
 use crate::auth::credentials::{PasswordChangeForm, RegistrationForm, SignInForm};
 use crate::auth::email_change::EmailChangeForm;
+use crate::auth::mfa_challenge::MfaForm;
 use crate::auth::recovery::ResetForm;
 use crate::auth::tokens::IssuedPair;
 use crate::auth::users::NamesForm;
 use crate::clock::rfc3339;
+use crate::http::mfa_api::MfaLoginRequest;
 use crate::store::{SessionRow, UserRow};
 
 impl From<IssuedPair> for TokenPair {
@@ -106,6 +108,16 @@ impl<'a> From<&'a EmailChangeRequest> for EmailChangeForm<'a> {
         Self {
             new_email: body.new_email.as_deref(),
             password: body.password.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a MfaLoginRequest> for MfaForm<'a> {
+    fn from(body: &'a MfaLoginRequest) -> Self {
+        Self {
+            mfa_token: body.mfa_token.as_deref(),
+            code: body.code.as_deref(),
+            recovery_code: body.recovery_code.as_deref(),
         }
     }
 }

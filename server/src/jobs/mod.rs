@@ -1,7 +1,7 @@
 //! The background jobs every instance runs, one file each: picking up sessions revoked by
 //! other processes on the same database (polled on SQLite, pushed on PostgreSQL), deleting
-//! dead sessions, forgetting rate-limit budgets that have refilled, and delivering the mail
-//! outbox. Jobs use `auth` and `store`, never `http`.
+//! dead sessions (and expired sign-in challenges), forgetting rate-limit budgets that have
+//! refilled, and delivering the mail outbox. Jobs use `auth` and `store`, never `http`.
 
 pub mod mail_sender;
 pub mod mail_transport;

@@ -1,9 +1,10 @@
-//! Deletes dead sessions every ten minutes, so storage stays bounded without cron.
+//! Deletes dead sessions and expired sign-in challenges every ten minutes, so storage stays
+//! bounded without cron.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{Auth, revoke};
+use crate::auth::{Auth, mfa_challenge, revoke};
 
 /// How often dead sessions are deleted.
 const FLUSH_EVERY: Duration = Duration::from_secs(600);
@@ -17,6 +18,11 @@ pub fn spawn(auth: Arc<Auth>) {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "deleted dead sessions"),
                 Err(error) => tracing::warn!(%error, "could not delete dead sessions"),
+            }
+            match mfa_challenge::flush_expired(&auth.store).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "deleted expired sign-in challenges"),
+                Err(error) => tracing::warn!(%error, "could not delete expired sign-in challenges"),
             }
         }
     });

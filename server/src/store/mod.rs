@@ -7,14 +7,17 @@
 mod account_tokens;
 mod connect;
 mod events;
+mod mfa_challenges;
 mod outbox;
 mod pool;
+mod second_factors;
 mod sessions;
 mod users;
 
 pub use account_tokens::{ChangeEmailError, NewAccountToken};
 pub use connect::{StoreOptions, is_unavailable};
 pub use events::EventRow;
+pub use mfa_challenges::{FactorUse, Finished, NewChallenge};
 pub use outbox::{NewMail, OutboxMail};
 pub use pool::Store;
 pub use sessions::{NewSession, Rotation, SessionRow};

@@ -12,6 +12,8 @@ pub struct NewSession<'a> {
     pub expires_at: i64,
     pub user_agent: &'a str,
     pub ip: &'a str,
+    /// How the sign-in was proven: RFC 8176 values separated by spaces.
+    pub amr: &'a str,
 }
 
 /// A session as stored.
@@ -29,6 +31,8 @@ pub struct SessionRow {
     pub user_agent: String,
     pub ip: String,
     pub revoked_at: Option<i64>,
+    /// How the sign-in was proven: RFC 8176 values separated by spaces.
+    pub amr: String,
 }
 
 /// One rotation: the token presented and the pair that replaces it.
@@ -45,16 +49,18 @@ pub struct Rotation<'a> {
     pub ip: &'a str,
 }
 
-/// What a rotation returns: the session's absolute end and its user's current address.
+/// What a rotation returns: the session's absolute end and `amr`, and its user's current
+/// address.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Rotated {
     pub expires_at: i64,
+    pub amr: String,
     pub email: String,
     pub email_verified_at: Option<i64>,
 }
 
 const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, access_jti, rotated_at, previous_jti, created_at, \
-     last_used_at, expires_at, user_agent, ip, revoked_at";
+     last_used_at, expires_at, user_agent, ip, revoked_at, amr";
 
 /// A session is live while not revoked, not past its absolute end and not idle too long;
 /// `now` and the idle cutoff are bound as parameters `$n` and `$n+1`.
@@ -70,8 +76,8 @@ impl Store {
         on_writer!(self, |pool| {
             sqlx::query(
             "INSERT INTO sessions (id, user_id, refresh_jti, access_jti, rotated_at, created_at, last_used_at,
-                                   expires_at, user_agent, ip)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                   expires_at, user_agent, ip, amr)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )
         .bind(session.id)
         .bind(session.user_id)
@@ -83,6 +89,7 @@ impl Store {
         .bind(session.expires_at)
         .bind(session.user_agent)
         .bind(session.ip)
+        .bind(session.amr)
         .execute(pool)
         .await
         .map(|done| done.rows_affected())
@@ -103,9 +110,10 @@ impl Store {
     /// UPDATE: of N concurrent calls with the same token exactly one matches the row (RFC 9700
     /// §4.14.2); the rest see the new jti and get `None`. A trigger stores the audit row of a
     /// rotation that matched, in the same transaction. `SET` reads the old row, so
-    /// `previous_jti` becomes the token just consumed. Returns the session's end and its
-    /// user's address as it is now (a verification or change since sign-in shows in the new
-    /// access token), read in the same statement.
+    /// `previous_jti` becomes the token just consumed. Returns the session's end and `amr` (a
+    /// refresh proves nothing new, so the new pair says what the sign-in proved) and its user's
+    /// address as it is now (a verification or change since sign-in shows in the new access
+    /// token), read in the same statement.
     pub async fn rotate_refresh(&self, rotation: Rotation<'_>) -> sqlx::Result<Option<Rotated>> {
         let live = live(7);
         on_writer!(self, |pool| {
@@ -114,7 +122,7 @@ impl Store {
              SET previous_jti = refresh_jti, refresh_jti = $1, access_jti = $2, rotated_at = $3, last_used_at = $4,
                  last_ip = $9
              WHERE id = $5 AND refresh_jti = $6 AND {live}
-             RETURNING expires_at,
+             RETURNING expires_at, amr,
                        (SELECT email FROM users WHERE users.id = sessions.user_id) AS email,
                        (SELECT email_verified_at FROM users WHERE users.id = sessions.user_id) AS email_verified_at"
         ))

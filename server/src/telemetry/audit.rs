@@ -1,12 +1,13 @@
-//! The audit trail (OWASP ASVS 7.2, OWASP Logging Cheat Sheet): every sign-in, registration,
-//! refresh, reuse detection, logout, password change and revocation, with its time, user,
-//! session, address and outcome. Each event is written three ways from here: a structured
-//! `tracing` event (JSON with `LOG_FORMAT=json`), a `/metrics` counter, and an `auth_events`
-//! row. The row is stored before `record` returns, so an answer never leaves before the trace
-//! of what it did: a server killed mid-request must not erase it. Rows are written by one
-//! background task with group commit — whatever was recorded while the last transaction ran
-//! goes into the next one, and each recorder waits for the commit that holds its row — so
-//! concurrent requests share one transaction instead of queueing for one each.
+//! The audit trail (OWASP ASVS 7.2, OWASP Logging Cheat Sheet): every sign-in (both steps),
+//! registration, refresh, reuse detection, logout, password change, second-factor change and
+//! revocation, with its time, user, session, address and outcome. Each event is written three
+//! ways from here: a structured `tracing` event (JSON with `LOG_FORMAT=json`), a `/metrics`
+//! counter, and an `auth_events` row. The row is stored before `record` returns, so an answer
+//! never leaves before the trace of what it did: a server killed mid-request must not erase
+//! it. Rows are written by one background task with group commit — whatever was recorded
+//! while the last transaction ran goes into the next one, and each recorder waits for the
+//! commit that holds its row — so concurrent requests share one transaction instead of
+//! queueing for one each.
 
 use std::sync::Arc;
 
@@ -46,6 +47,18 @@ pub enum EventKind {
     MailSent,
     /// The relay refused a mail for good.
     MailFailed,
+    /// The password was right and a second factor is asked for (an `mfa_token` was issued).
+    MfaRequired,
+    /// The second step of a sign-in (detail: the method, or why it was refused).
+    MfaLogin,
+    /// An authenticator setup was started (pending until confirmed).
+    TotpSetupStarted,
+    /// TOTP was turned on by a first code (a failure: a wrong code).
+    TotpEnabled,
+    /// TOTP was turned off (a failure: a wrong password).
+    TotpDisabled,
+    /// A new set of recovery codes replaced the old (a failure: a wrong password).
+    RecoveryCodesRenewed,
 }
 
 impl EventKind {
@@ -70,6 +83,12 @@ impl EventKind {
             Self::EmailChanged => "email_changed",
             Self::MailSent => "mail_sent",
             Self::MailFailed => "mail_failed",
+            Self::MfaRequired => "mfa_required",
+            Self::MfaLogin => "mfa_login",
+            Self::TotpSetupStarted => "totp_setup_started",
+            Self::TotpEnabled => "totp_enabled",
+            Self::TotpDisabled => "totp_disabled",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
         }
     }
 }

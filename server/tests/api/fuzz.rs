@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
-use gatehouse::tokens::{Subject, TokenService, TokenType};
+use gatehouse::tokens::{Amr, Subject, TokenService, TokenType};
 
 /// The JSON endpoints, with the method they take.
 const ENDPOINTS: [(&str, &str); 10] = [
@@ -245,6 +245,7 @@ fn the_token_parser_refuses_any_other_string_without_panicking() {
         email: "a@b.c",
         email_verified: false,
         session_id: "s",
+        amr: Amr::Password,
     };
     let valid = tokens.issue_pair(subject, now + 600, now).access;
     let mut runner = runner();

@@ -26,6 +26,7 @@ mod login;
 mod logout;
 mod mail_sink;
 mod metrics;
+mod mfa;
 mod openapi;
 mod password;
 mod password_policy;

@@ -11,9 +11,10 @@ use crate::helpers::{PASSWORD, send_as, sid, spawn_app, spawn_app_with};
 use gatehouse::Rate;
 
 /// Every route the API serves: the SPEC's contract, its aliases, and Gatehouse's own.
-const ROUTES: [(&str, &str); 25] = [
+const ROUTES: [(&str, &str); 31] = [
     ("post", "/api/register"),
     ("post", "/api/login"),
+    ("post", "/api/login/mfa"),
     ("post", "/api/auth/login"),
     ("post", "/api/token"),
     ("post", "/api/token/refresh"),
@@ -33,6 +34,11 @@ const ROUTES: [(&str, &str); 25] = [
     ("post", "/api/email/verify/resend"),
     ("post", "/api/email/change"),
     ("post", "/api/email/change/confirm"),
+    ("get", "/api/mfa"),
+    ("post", "/api/mfa/totp"),
+    ("delete", "/api/mfa/totp"),
+    ("post", "/api/mfa/totp/confirm"),
+    ("post", "/api/mfa/recovery-codes"),
     ("get", "/api/openapi.json"),
     ("get", "/healthz"),
     ("get", "/readyz"),
@@ -120,7 +126,7 @@ async fn every_described_operation_is_answered_by_its_handler() {
 }
 
 /// Each request body, an operation taking it, and the fields the server requires in it.
-const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 7] = [
+const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 9] = [
     (
         "RegisterRequest",
         "post",
@@ -138,21 +144,34 @@ const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 7] = [
         &["current_password", "new_password", "new_password2"],
     ),
     ("UpdateUserRequest", "patch", "/api/user", &[]),
+    (
+        "TotpConfirmRequest",
+        "post",
+        "/api/mfa/totp/confirm",
+        &["code"],
+    ),
+    ("PasswordRequest", "delete", "/api/mfa/totp", &["password"]),
 ];
 
 /// The operations behind `Authorization: Bearer <access>`, and the rate-limited ones.
-const BEARER: [(&str, &str); 7] = [
+const BEARER: [(&str, &str); 12] = [
     ("get", "/api/user"),
     ("patch", "/api/user"),
     ("get", "/api/sessions"),
     ("delete", "/api/sessions/{id}"),
     ("post", "/api/password/change"),
     ("post", "/api/email/change"),
+    ("get", "/api/mfa"),
+    ("post", "/api/mfa/totp"),
+    ("delete", "/api/mfa/totp"),
+    ("post", "/api/mfa/totp/confirm"),
+    ("post", "/api/mfa/recovery-codes"),
     ("get", "/metrics"),
 ];
-const RATE_LIMITED: [&str; 13] = [
+const RATE_LIMITED: [&str; 17] = [
     "/api/register",
     "/api/login",
+    "/api/login/mfa",
     "/api/auth/login",
     "/api/token",
     "/api/token/refresh",
@@ -164,6 +183,9 @@ const RATE_LIMITED: [&str; 13] = [
     "/api/email/verify/resend",
     "/api/email/change",
     "/api/email/change/confirm",
+    "/api/mfa/totp",
+    "/api/mfa/totp/confirm",
+    "/api/mfa/recovery-codes",
 ];
 
 /// `$ref` → what it names in the document.
@@ -529,6 +551,77 @@ async fn error_answers_are_as_described() {
         let response = request.send().await.unwrap();
         assert_as_described(&document, operation, response, status).await;
     }
+}
+
+#[tokio::test]
+async fn second_factor_answers_are_as_described() {
+    let (app, document) = document().await;
+    let user = crate::mfa::user_with_totp(&app, "ada@example.com").await;
+    let credentials = json!({ "email": "ada@example.com", "password": PASSWORD });
+    for path in ["/api/login", "/api/auth/login", "/api/token"] {
+        let response = app.post_json(path, &credentials).await;
+        assert_as_described(&document, ("post", path), response, 403).await;
+    }
+    let second = ("post", "/api/login/mfa");
+    let mfa_token = crate::mfa::password_step(&app, "/api/login/", "ada@example.com").await;
+    let wrong = crate::mfa::second_step(&app, &mfa_token, "code", "000000").await;
+    assert_as_described(&document, second, wrong, 401).await;
+    let unknown = crate::mfa::second_step(&app, "unknown", "code", "000000").await;
+    assert_as_described(&document, second, unknown, 401).await;
+    let missing = app.post_json("/api/login/mfa", &json!({})).await;
+    assert_as_described(&document, second, missing, 400).await;
+    let code = &user.recovery_codes[0];
+    let signed_in = crate::mfa::second_step(&app, &mfa_token, "recovery_code", code).await;
+    assert_as_described(&document, second, signed_in, 200).await;
+
+    let bearer = |request: reqwest::RequestBuilder| request.bearer_auth(&user.access);
+    let cases: Vec<((&str, &str), reqwest::RequestBuilder, u16)> = vec![
+        (
+            ("get", "/api/mfa"),
+            bearer(app.client.get(app.url("/api/mfa"))),
+            200,
+        ),
+        (
+            ("post", "/api/mfa/totp"),
+            bearer(app.client.post(app.url("/api/mfa/totp"))),
+            400,
+        ),
+        (
+            ("post", "/api/mfa/totp/confirm"),
+            bearer(app.client.post(app.url("/api/mfa/totp/confirm"))).json(&json!({})),
+            400,
+        ),
+        (
+            ("post", "/api/mfa/recovery-codes"),
+            bearer(app.client.post(app.url("/api/mfa/recovery-codes")))
+                .json(&json!({ "password": PASSWORD })),
+            200,
+        ),
+        (
+            ("delete", "/api/mfa/totp"),
+            bearer(app.client.delete(app.url("/api/mfa/totp"))).json(&json!({ "password": "x" })),
+            400,
+        ),
+        (
+            ("post", "/api/mfa/totp"),
+            app.client.post(app.url("/api/mfa/totp")),
+            401,
+        ),
+    ];
+    for (operation, request, status) in cases {
+        let response = request.send().await.unwrap();
+        assert_as_described(&document, operation, response, status).await;
+    }
+
+    // The other 403 of a sign-in fits the same description.
+    let strict = spawn_app_with(|config| {
+        config.email_verification = gatehouse::Verification::Mandatory;
+    })
+    .await;
+    let created = strict.register("bob@example.com", PASSWORD).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let unverified = strict.login("bob@example.com", PASSWORD).await;
+    assert_as_described(&document, ("post", "/api/login"), unverified, 403).await;
 }
 
 #[tokio::test]

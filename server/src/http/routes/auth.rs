@@ -1,4 +1,5 @@
-//! Registration, sign-in (three spellings, seeds 001/004 and simplejwt) and logout.
+//! Registration, sign-in (three spellings, seeds 001/004 and simplejwt, and the second step
+//! for accounts with a second factor) and logout.
 
 use app::api::{
     AuthResponse, LoginRequest, LogoutRequest, PendingVerification, RegisterRequest, TokenPair,
@@ -13,12 +14,14 @@ use utoipa_axum::routes;
 
 use super::required;
 use crate::auth::Client;
+use crate::auth::amr::Amr;
 use crate::auth::credentials::{self, RegistrationForm, SignInForm};
 use crate::auth::email::Verification;
+use crate::auth::mfa_challenge::{self, MfaForm};
 use crate::auth::sessions::{self, LogoutScope};
-use crate::http::error::ApiError;
-use crate::http::error::BadRequestBody;
+use crate::http::error::{ApiError, AuthError, BadRequestBody};
 use crate::http::extract::{AppJson, ClientInfo};
+use crate::http::mfa_api::MfaLoginRequest;
 use crate::http::openapi::{JsonBody, SignInRefused, Throttled, TokenRefused, Unavailable};
 use crate::http::state::AppState;
 use crate::http::views;
@@ -31,6 +34,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(register))
         .routes(routes!(login))
+        .routes(routes!(login_mfa))
         .routes(routes!(obtain_pair))
         .routes(routes!(logout))
 }
@@ -77,26 +81,31 @@ async fn register(
                 .into(),
         })
     } else {
-        Registered::SignedIn(signed_in(&state, &user, &client, EventKind::Register).await?)
+        let kind = EventKind::Register;
+        Registered::SignedIn(signed_in(&state, &user, &client, kind, Amr::Password).await?)
     };
     Ok((StatusCode::CREATED, Json(answer)))
 }
 
-/// Starts a session for `user` and answers with the user and the session's first pair.
+/// Starts a session for `user`, proven as `amr` says, and answers with the user and the
+/// session's first pair.
 async fn signed_in(
     state: &AppState,
     user: &UserRow,
     client: &Client,
     kind: EventKind,
+    amr: Amr,
 ) -> Result<AuthResponse, ApiError> {
-    let tokens = sessions::start(&state.auth, user, client, kind).await?;
+    let tokens = sessions::start(&state.auth, user, client, kind, amr).await?;
     Ok(AuthResponse {
         user: views::user(user),
         tokens: tokens.into(),
     })
 }
 
-/// Signs in with email and password (seed 004's answer; also at `/api/auth/login`).
+/// Signs in with email and password (seed 004's answer; also at `/api/auth/login`). For an
+/// account with a second factor this is only the first step: 403 `mfa_required` with an
+/// `mfa_token`, and no tokens until `/login/mfa`.
 #[utoipa::path(
     post,
     path = "/login",
@@ -116,8 +125,44 @@ pub(super) async fn login(
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Json<AuthResponse>, ApiError> {
     let user = credentials::sign_in(&state.auth, &client, &SignInForm::from(&body)).await?;
+    let kind = EventKind::Login;
     Ok(Json(
-        signed_in(&state, &user, &client, EventKind::Login).await?,
+        signed_in(&state, &user, &client, kind, Amr::Password).await?,
+    ))
+}
+
+/// Finishes a sign-in whose password step answered 403 `mfa_required`: its `mfa_token` with
+/// the authenticator app's current code (`code`) or a recovery code (`recovery_code`), each
+/// accepted once. The token lives 5 minutes and dies after five wrong codes. Rate limited per
+/// address and per account.
+#[utoipa::path(
+    post,
+    path = "/login/mfa",
+    tag = "auth",
+    request_body = MfaLoginRequest,
+    responses(
+        (status = 200, description = "Signed in (the tokens' `amr` is `[\"pwd\", \"otp\", \"mfa\"]`): \
+                                      the same answer as `/login`", body = AuthResponse),
+        (status = 400, description = "`mfa_token` missing or blank, neither or both of `code` \
+                                      and `recovery_code`; or a body that is not a JSON object", body = BadRequestBody),
+        (status = 401, description = "A wrong, used or replayed code: `mfa_invalid` (the token \
+                                      lives on until its fifth); an unknown, expired, used or \
+                                      exhausted token: `mfa_token_invalid` (sign in again)", body = AuthError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        JsonBody,
+        Throttled,
+        Unavailable,
+    )
+)]
+async fn login_mfa(
+    State(state): State<AppState>,
+    ClientInfo(client): ClientInfo,
+    AppJson(body): AppJson<MfaLoginRequest>,
+) -> Result<Json<AuthResponse>, ApiError> {
+    let user = mfa_challenge::finish(&state.auth, &client, &MfaForm::from(&body)).await?;
+    let kind = EventKind::Login;
+    Ok(Json(
+        signed_in(&state, &user, &client, kind, Amr::PasswordAndOtp).await?,
     ))
 }
 
@@ -141,7 +186,8 @@ async fn obtain_pair(
     AppJson(body): AppJson<LoginRequest>,
 ) -> Result<Json<TokenPair>, ApiError> {
     let user = credentials::sign_in(&state.auth, &client, &SignInForm::from(&body)).await?;
-    let pair = sessions::start(&state.auth, &user, &client, EventKind::Login).await?;
+    let kind = EventKind::Login;
+    let pair = sessions::start(&state.auth, &user, &client, kind, Amr::Password).await?;
     Ok(Json(pair.into()))
 }
 

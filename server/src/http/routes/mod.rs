@@ -5,6 +5,7 @@ mod auth;
 mod email;
 pub mod health;
 mod metrics;
+mod mfa;
 mod password;
 mod sessions;
 mod tokens;
@@ -44,6 +45,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .merge(sessions::router())
         .merge(password::router())
         .merge(email::router())
+        .merge(mfa::router())
         .routes(utoipa_axum::routes!(openapi_json))
         .split_for_parts();
     for (alias, canonical, method_router) in aliases() {

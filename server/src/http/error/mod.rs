@@ -1,19 +1,28 @@
 //! The one API error type and the one place a domain error becomes an HTTP answer: Django
-//! REST framework's JSON shapes, so the seeds' axios interceptors keep working against
-//! Gatehouse.
+//! REST framework's JSON shapes (`bodies`), so the seeds' axios interceptors keep working
+//! against Gatehouse.
+
+mod bodies;
+
+pub use bodies::{
+    AuthError, BadRequestBody, Detail, ForbiddenError, MfaRequiredError, SignInForbidden,
+    ThrottledError, UnavailableError, ValidationErrors,
+};
 
 use std::borrow::Cow;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use utoipa::ToSchema;
-use utoipa::openapi::schema::{Object, ObjectBuilder, Type};
 
+use self::bodies::{EMAIL_NOT_VERIFIED, MFA_REQUIRED, SERVICE_UNAVAILABLE, THROTTLED};
 use crate::auth::credentials::{PasswordChangeError, RegisterError, SignInError};
 use crate::auth::email_change::EmailChangeError;
+use crate::auth::mfa_challenge::{MfaChallenge, MfaError};
 use crate::auth::recovery::ResetError;
 use crate::auth::revoke::EndSessionError;
+use crate::auth::sealed::Unopenable;
+use crate::auth::second_factors::SecondFactorError;
 use crate::auth::sessions::SessionError;
 use crate::auth::throttle::Throttled;
 use crate::auth::users::AccountError;
@@ -32,6 +41,10 @@ fn unauthorized_detail(failure: AuthFailure) -> &'static str {
         AuthFailure::SessionRevoked => "Session has been revoked",
         AuthFailure::SessionExpired => "Session has expired",
         AuthFailure::UserNotFound => "User not found",
+        AuthFailure::MfaInvalid => "The code is not right",
+        AuthFailure::MfaTokenInvalid => {
+            "The sign-in has expired or had too many wrong codes: sign in again"
+        }
     }
 }
 
@@ -39,7 +52,10 @@ fn unauthorized_detail(failure: AuthFailure) -> &'static str {
 /// carried none (or sent credentials) gets the bare challenge.
 fn challenge(failure: AuthFailure) -> &'static str {
     match failure {
-        AuthFailure::NotAuthenticated | AuthFailure::BadCredentials => "Bearer",
+        AuthFailure::NotAuthenticated
+        | AuthFailure::BadCredentials
+        | AuthFailure::MfaInvalid
+        | AuthFailure::MfaTokenInvalid => "Bearer",
         _ => "Bearer error=\"invalid_token\"",
     }
 }
@@ -60,6 +76,10 @@ pub enum ApiError {
     /// (`EMAIL_VERIFICATION=mandatory`).
     #[error("email not verified")]
     EmailNotVerified,
+    /// 403: right password, but the account has a second factor: the challenge to finish
+    /// the sign-in with (`POST /api/login/mfa/`).
+    #[error("second factor required")]
+    MfaRequired(MfaChallenge),
     /// 404.
     #[error("not found")]
     NotFound,
@@ -143,6 +163,7 @@ impl From<SignInError> for ApiError {
             SignInError::Invalid(fields) => Self::Validation(fields),
             SignInError::BadCredentials => AuthFailure::BadCredentials.into(),
             SignInError::EmailNotVerified => Self::EmailNotVerified,
+            SignInError::MfaRequired(challenge) => Self::MfaRequired(challenge),
             SignInError::Hashing(error) => Self::Internal(error),
             SignInError::Store(error) => error.into(),
         }
@@ -204,6 +225,39 @@ impl From<EmailChangeError> for ApiError {
     }
 }
 
+impl From<MfaError> for ApiError {
+    fn from(error: MfaError) -> Self {
+        match error {
+            MfaError::Throttled(throttled) => throttled.into(),
+            MfaError::Invalid(fields) => Self::Validation(fields),
+            MfaError::Refused(failure) => failure.into(),
+            MfaError::Unopenable(error) => error.into(),
+            MfaError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<SecondFactorError> for ApiError {
+    fn from(error: SecondFactorError) -> Self {
+        match error {
+            SecondFactorError::Throttled(throttled) => throttled.into(),
+            SecondFactorError::Invalid(fields) => Self::Validation(fields),
+            SecondFactorError::UserNotFound => AuthFailure::UserNotFound.into(),
+            SecondFactorError::Unopenable(error) => error.into(),
+            SecondFactorError::Hashing(error) => Self::Internal(error),
+            SecondFactorError::Store(error) => error.into(),
+        }
+    }
+}
+
+/// A stored TOTP secret that no configured signing secret opens (the one that sealed it was
+/// dropped from `JWT_PREVIOUS_SECRET_KEYS`): the operator's to fix, so a 500, logged.
+impl From<Unopenable> for ApiError {
+    fn from(error: Unopenable) -> Self {
+        Self::Internal(anyhow::Error::new(error).context("TOTP secret unreadable"))
+    }
+}
+
 /// Seconds a client is asked to wait before retrying a 503.
 const RETRY_AFTER_SECS: &str = "5";
 
@@ -216,96 +270,6 @@ impl From<sqlx::Error> for ApiError {
             Self::Internal(anyhow::Error::new(error).context("database query failed"))
         }
     }
-}
-
-// The answers' bodies. The server serializes exactly these types and the OpenAPI document
-// describes them (`http::openapi`), so the two cannot drift apart.
-
-/// `{"detail": "..."}`: a message for people; as an error, one that concerns no field (a body
-/// that is not a JSON object, 404, 405, 413, 415, 431, 500).
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Detail {
-    pub detail: Cow<'static, str>,
-}
-
-/// `{"field": ["message", ...]}`: DRF's validation errors, one list of messages per field
-/// (`non_field_errors` for the whole form).
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(value_type = BTreeMap<String, Vec<String>>)]
-pub struct ValidationErrors(FieldErrors);
-
-/// A 400: field errors, or a `detail` when the body could not be read as the JSON object
-/// the operation takes.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(untagged)]
-pub enum BadRequestBody {
-    Fields(ValidationErrors),
-    Detail(Detail),
-}
-
-/// A 401 (with `WWW-Authenticate`): simplejwt's `{"detail", "code"}`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuthError {
-    pub detail: &'static str,
-    /// Why, precisely.
-    #[schema(schema_with = auth_codes)]
-    pub code: &'static str,
-}
-
-/// A 403: the sign-in was right, but the address is not verified yet.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ForbiddenError {
-    pub detail: &'static str,
-    #[schema(schema_with = email_not_verified_code)]
-    pub code: &'static str,
-}
-
-/// A 429 (with `Retry-After`): DRF's throttling answer.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ThrottledError {
-    pub detail: String,
-    #[schema(schema_with = throttled_code)]
-    pub code: &'static str,
-}
-
-/// A 503 (with `Retry-After`): the database cannot be reached right now.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UnavailableError {
-    pub detail: &'static str,
-    #[schema(schema_with = unavailable_code)]
-    pub code: &'static str,
-}
-
-const EMAIL_NOT_VERIFIED: &str = "email_not_verified";
-const THROTTLED: &str = "throttled";
-const SERVICE_UNAVAILABLE: &str = "service_unavailable";
-
-/// A string that is one of `codes`.
-fn codes(codes: impl IntoIterator<Item = &'static str>) -> Object {
-    let mut values: Vec<&str> = codes.into_iter().collect();
-    values.dedup();
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(values))
-        .build()
-}
-
-fn auth_codes() -> Object {
-    let mut all: Vec<&'static str> = AuthFailure::ALL.iter().map(|f| f.code()).collect();
-    all.sort_unstable();
-    codes(all)
-}
-
-fn email_not_verified_code() -> Object {
-    codes([EMAIL_NOT_VERIFIED])
-}
-
-fn throttled_code() -> Object {
-    codes([THROTTLED])
-}
-
-fn unavailable_code() -> Object {
-    codes([SERVICE_UNAVAILABLE])
 }
 
 fn json(status: StatusCode, body: impl Serialize) -> Response {
@@ -348,11 +312,21 @@ impl IntoResponse for ApiError {
             }
             Self::EmailNotVerified => json(
                 StatusCode::FORBIDDEN,
-                ForbiddenError {
+                SignInForbidden::NotVerified(ForbiddenError {
                     detail: "E-mail address is not verified. Open the link we sent you, or ask \
                              for a new one.",
                     code: EMAIL_NOT_VERIFIED,
-                },
+                }),
+            ),
+            Self::MfaRequired(challenge) => json(
+                StatusCode::FORBIDDEN,
+                SignInForbidden::MfaRequired(MfaRequiredError {
+                    detail: "Enter the code from your authenticator app, or a recovery code, to \
+                             finish signing in.",
+                    code: MFA_REQUIRED,
+                    mfa_token: challenge.mfa_token,
+                    methods: challenge.methods,
+                }),
             ),
             Self::NotFound => detail(StatusCode::NOT_FOUND, "Not found."),
             Self::MethodNotAllowed => detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed."),
