@@ -13,6 +13,7 @@ use tokio::net::TcpListener;
 use tower_http::normalize_path::NormalizePath;
 
 use crate::auth::email::EmailPolicy;
+use crate::auth::passkeys::PasskeyPolicy;
 use crate::auth::password::PasswordHasher;
 use crate::auth::sealed::Sealer;
 use crate::auth::second_factors::MfaPolicy;
@@ -103,7 +104,7 @@ impl Application {
 }
 
 /// The rules' state for `config`: keys, hashing threads, limits, the audit writer, and the
-/// account-email and second-factor policies.
+/// account-email, second-factor and passkey policies.
 fn rules(
     config: &Config,
     store: Store,
@@ -113,6 +114,13 @@ fn rules(
     mail: MailSettings,
 ) -> anyhow::Result<Auth> {
     let hashing_threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let relying_party = config.relying_party(&mail.public_url)?;
+    let passkeys = PasskeyPolicy::new(&relying_party).with_context(|| {
+        format!(
+            "WEBAUTHN_RP_ID `{}` is not the host of WEBAUTHN_RP_ORIGIN `{}` nor a parent domain of it",
+            relying_party.id, relying_party.origin
+        )
+    })?;
     Ok(Auth {
         audit: Audit::spawn(store.clone(), metrics.clone()),
         store,
@@ -143,6 +151,7 @@ fn rules(
             sealer: Sealer::new(current, previous),
             challenge_lifetime: config.mfa_token_lifetime,
         },
+        passkeys,
         mail_queued: Arc::default(),
     })
 }

@@ -39,6 +39,17 @@ const SERVER_VARIABLES: &[&str] = &[
     "TRUSTED_PROXIES",
     "PASSWORD_MIN_LENGTH",
     "METRICS_TOKEN",
+    "WEBAUTHN_RP_ORIGIN",
+    "WEBAUTHN_RP_ID",
+    "PUBLIC_URL",
+    "SMTP_URL",
+    "SMTP_TLS_CA_FILE",
+    "EMAIL_FROM",
+    "EMAIL_BACKEND",
+    "EMAIL_VERIFICATION",
+    "PASSWORD_RESET_TIMEOUT",
+    "EMAIL_VERIFICATION_TIMEOUT",
+    "MFA_TOKEN_LIFETIME",
 ];
 
 /// A temporary working directory, removed on drop, so no `.env` is read from the repository
@@ -84,7 +95,9 @@ fn production_server(dir: &TempDir) -> Command {
             "DATABASE_URL",
             format!("sqlite://{}", dir.0.join("cli.sqlite3").display()),
         )
-        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0");
+        .env("LEPTOS_SITE_ADDR", "127.0.0.1:0")
+        .env("PUBLIC_URL", "https://auth.example.com")
+        .env("EMAIL_BACKEND", "log");
     command
 }
 
@@ -414,4 +427,48 @@ fn production_starts_with_strong_previous_secrets() {
     );
 
     assert_starts(command);
+}
+
+#[test]
+fn production_refuses_to_start_without_a_public_url_or_a_mail_relay() {
+    let missing_public_url = {
+        let dir = TempDir::new();
+        let mut command = production_server(&dir);
+        command
+            .env("JWT_SECRET_KEY", strong_secret())
+            .env_remove("PUBLIC_URL");
+        run(command)
+    };
+    assert!(
+        !missing_public_url.success,
+        "production started without PUBLIC_URL"
+    );
+    assert!(
+        missing_public_url
+            .stderr
+            .contains("PUBLIC_URL is required in production"),
+        "{}",
+        missing_public_url.stderr
+    );
+
+    // Mail to the log must be chosen explicitly in production.
+    let missing_relay = {
+        let dir = TempDir::new();
+        let mut command = production_server(&dir);
+        command
+            .env("JWT_SECRET_KEY", strong_secret())
+            .env_remove("EMAIL_BACKEND");
+        run(command)
+    };
+    assert!(
+        !missing_relay.success,
+        "production started without SMTP_URL"
+    );
+    assert!(
+        missing_relay
+            .stderr
+            .contains("SMTP_URL is required in production"),
+        "{}",
+        missing_relay.stderr
+    );
 }

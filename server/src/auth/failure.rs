@@ -28,11 +28,15 @@ pub enum AuthFailure {
     MfaInvalid,
     /// The `mfa_token` is unknown, expired, used, or spent its five wrong codes: sign in again.
     MfaTokenInvalid,
+    /// A passkey sign-in was refused: an unknown, expired or used challenge, a credential no
+    /// account has, or an assertion that does not verify (wrong origin, no user verification,
+    /// a signature counter not above the last one).
+    PasskeyInvalid,
 }
 
 impl AuthFailure {
     /// Every failure, so the OpenAPI document can list every `code`.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::NotAuthenticated,
         Self::BadCredentials,
         Self::TokenNotValid,
@@ -44,6 +48,7 @@ impl AuthFailure {
         Self::UserNotFound,
         Self::MfaInvalid,
         Self::MfaTokenInvalid,
+        Self::PasskeyInvalid,
     ];
 
     /// The `code` of the 401 body, also the audit detail of a refused refresh.
@@ -59,6 +64,7 @@ impl AuthFailure {
             Self::UserNotFound => "user_not_found",
             Self::MfaInvalid => "mfa_invalid",
             Self::MfaTokenInvalid => "mfa_token_invalid",
+            Self::PasskeyInvalid => "passkey_invalid",
         }
     }
 }
@@ -92,6 +98,7 @@ mod tests {
             UserNotFound => 8,
             MfaInvalid => 9,
             MfaTokenInvalid => 10,
+            PasskeyInvalid => 11,
         };
         for (index, failure) in AuthFailure::ALL.into_iter().enumerate() {
             assert_eq!(place(failure), index, "{failure:?}");

@@ -12,6 +12,8 @@ pub enum MailKind {
     TotpEnabled,
     TotpDisabled,
     RecoveryCodesRenewed,
+    PasskeyAdded,
+    PasskeyRemoved,
 }
 
 impl MailKind {
@@ -25,6 +27,8 @@ impl MailKind {
             Self::TotpEnabled => "totp_enabled",
             Self::TotpDisabled => "totp_disabled",
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
         }
     }
 }
@@ -226,6 +230,27 @@ pub fn recovery_codes_renewed(to: &str) -> Mail {
     )
 }
 
+/// "A passkey was added": it can now sign in to the account on its own. (Its name is the
+/// owner's text and stays out of the mail.)
+pub fn passkey_added(to: &str) -> Mail {
+    second_factor_notice(
+        MailKind::PasskeyAdded,
+        to,
+        "A passkey was added to your Gatehouse account",
+        "A passkey was added, which signs in without the password,",
+    )
+}
+
+/// "A passkey was removed": it no longer signs in.
+pub fn passkey_removed(to: &str) -> Mail {
+    second_factor_notice(
+        MailKind::PasskeyRemoved,
+        to,
+        "A passkey was removed from your Gatehouse account",
+        "A passkey was removed",
+    )
+}
+
 fn mail(kind: MailKind, to: &str, subject: &str, text: String, html: String) -> Mail {
     Mail {
         kind,
@@ -316,6 +341,8 @@ mod tests {
         for (mail, happened) in [
             (totp_enabled("<a>@x.test"), "turned on"),
             (totp_disabled("<a>@x.test"), "turned off"),
+            (passkey_added("<a>@x.test"), "passkey was added"),
+            (passkey_removed("<a>@x.test"), "passkey was removed"),
             (
                 recovery_codes_renewed("<a>@x.test"),
                 "new set of recovery codes",

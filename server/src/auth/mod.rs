@@ -1,6 +1,6 @@
 //! The rules of authentication, free of HTTP: sessions (start, rotate, logout, revoke),
 //! credentials (registration, sign-in, password change), second factors (TOTP with recovery
-//! codes, the second step of a sign-in, `amr`), account email (recovery, verification, change
+//! codes, the second step of a sign-in, passkeys and passkey sign-in, `amr`), account email (recovery, verification, change
 //! of address, and the mails they send), tokens, the revocation set, rate limits, password
 //! hashing and policy, and the domain types input is parsed into. Each use
 //! case is a function taking `&Auth` and returning its own error enum; `http` maps those
@@ -17,6 +17,8 @@ pub mod fields;
 pub mod mail;
 pub mod mfa_challenge;
 pub mod one_time;
+pub mod passkey_sign_in;
+pub mod passkeys;
 pub mod password;
 pub mod password_policy;
 pub mod policy;
@@ -57,6 +59,7 @@ pub struct Auth {
     pub audit: Audit,
     pub email: email::EmailPolicy,
     pub mfa: second_factors::MfaPolicy,
+    pub passkeys: passkeys::PasskeyPolicy,
     /// Rung when a mail is queued, so the sender delivers at once rather than at its next poll.
     pub mail_queued: Arc<Notify>,
 }

@@ -8,6 +8,7 @@ use secrecy::SecretString;
 
 use super::*;
 use crate::auth::email::{EmailPolicy, Verification};
+use crate::auth::passkeys::{PasskeyPolicy, RelyingParty};
 use crate::auth::password::PasswordHasher;
 use crate::auth::password_policy::PasswordPolicy;
 use crate::auth::sealed::Sealer;
@@ -48,6 +49,11 @@ async fn rules(policy: SessionPolicy, refresh_lifetime: Duration) -> Auth {
             sealer: Sealer::new(&secret, &[]),
             challenge_lifetime: Duration::from_secs(300),
         },
+        passkeys: PasskeyPolicy::new(&RelyingParty {
+            id: "localhost".into(),
+            origin: "http://localhost:3000".parse().unwrap(),
+        })
+        .unwrap(),
         mail_queued: Default::default(),
     }
 }

@@ -1,5 +1,6 @@
 //! Rate limits on the endpoints where an attacker guesses or spends (sign-in and its second
-//! step, registration, refresh, password and second-factor changes): one budget per client address and one per account, so neither
+//! step, passkey sign-in, registration, refresh, password and second-factor changes): one
+//! budget per client address and one per account, so neither
 //! rotating addresses nor spreading over accounts escapes a limit (OWASP ASVS 2.2.1, OWASP
 //! Authentication Cheat Sheet "Login Throttling"). The counting is governor's GCRA.
 
@@ -36,6 +37,12 @@ pub enum Action {
     /// Setting up, confirming or turning off TOTP and making new recovery codes (a password or
     /// a code is checked).
     MfaChange,
+    /// Beginning and finishing a passkey registration (per address and per user): each
+    /// begin stores a ceremony.
+    PasskeyRegister,
+    /// Beginning and finishing a passkey sign-in: per address, and per account once the
+    /// passkey names it.
+    PasskeyLogin,
 }
 
 impl Action {
@@ -52,6 +59,8 @@ impl Action {
             Self::EmailChange => "email_change",
             Self::MfaLogin => "mfa_login",
             Self::MfaChange => "mfa_change",
+            Self::PasskeyRegister => "passkey_register",
+            Self::PasskeyLogin => "passkey_login",
         }
     }
 }

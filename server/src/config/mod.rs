@@ -4,6 +4,7 @@
 pub mod email;
 pub mod lifetime;
 pub mod secret;
+pub mod webauthn;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -214,6 +215,18 @@ pub struct Config {
     /// step answers with (a bare number is seconds; or 2m, 5m).
     #[arg(long, env = "MFA_TOKEN_LIFETIME", default_value = "5m", value_parser = lifetime::parse_seconds)]
     pub mfa_token_lifetime: Duration,
+
+    /// The origin passkey ceremonies must come from (scheme, host, port), e.g.
+    /// https://auth.example.com. Default: PUBLIC_URL (with a loopback address read as
+    /// localhost: browsers offer passkeys on domains only).
+    #[arg(long, env = "WEBAUTHN_RP_ORIGIN")]
+    pub webauthn_rp_origin: Option<String>,
+
+    /// The WebAuthn relying party id passkeys are bound to: the host of WEBAUTHN_RP_ORIGIN
+    /// (the default) or a parent domain of it (example.com lets every subdomain use them).
+    /// Changing it orphans every registered passkey.
+    #[arg(long, env = "WEBAUTHN_RP_ID")]
+    pub webauthn_rp_id: Option<String>,
 }
 
 /// The default database: an SQLite file in the working directory.

@@ -14,14 +14,16 @@ pub struct MfaStatus {
     pub totp: bool,
     /// Recovery codes not used yet.
     pub recovery_codes_left: i64,
-    /// The user's passkeys (none until passkeys arrive).
+    /// The user's passkeys, oldest first.
     pub passkeys: Vec<PasskeyInfo>,
 }
 
-/// One passkey of `GET /api/mfa/` (SPEC "Second factors").
+/// One passkey: in `GET /api/mfa/`, and the answer of registering or renaming one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct PasskeyInfo {
+    /// Gatehouse's id of the passkey (not the credential id), for renaming and removing it.
     pub id: String,
+    /// The owner's name for it ("Passkey" unless named).
     pub name: String,
     /// RFC 3339, UTC.
     pub created_at: String,
@@ -80,4 +82,62 @@ pub struct MfaLoginRequest {
     /// One of the recovery codes (`xxxxx-xxxxx`; case, spaces and dashes do not matter).
     #[schema(min_length = 1, pattern = r"\S")]
     pub recovery_code: Option<String>,
+}
+
+/// `POST /api/passkeys/register/begin/` and `POST /api/passkeys/login/begin/`: a ceremony
+/// begun. `publicKey` goes to `navigator.credentials.create({publicKey})` (registration) or
+/// `navigator.credentials.get({publicKey})` (sign-in), with its base64url fields decoded to
+/// bytes; the answer comes back with `challenge_id` within 5 minutes, once.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyCeremony {
+    /// Names this ceremony at its finish.
+    pub challenge_id: String,
+    /// WebAuthn L2 `PublicKeyCredentialCreationOptions` or `PublicKeyCredentialRequestOptions`
+    /// as JSON (binary fields in base64url).
+    #[serde(rename = "publicKey")]
+    #[schema(value_type = Object)]
+    pub public_key: serde_json::Value,
+}
+
+/// `POST /api/passkeys/register/finish/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyRegisterRequest {
+    /// From the begin answer.
+    #[schema(required, nullable = false, min_length = 1, pattern = r"\S")]
+    pub challenge_id: Option<String>,
+    /// The `PublicKeyCredential` that `navigator.credentials.create()` gave, as JSON (`id`,
+    /// `rawId`, `type`, `response: {attestationObject, clientDataJSON}` in base64url).
+    #[schema(required, nullable = false, value_type = Object)]
+    pub credential: Option<serde_json::Value>,
+    /// A name for it, at most 64 characters (default "Passkey").
+    #[schema(max_length = 64)]
+    pub name: Option<String>,
+}
+
+/// `POST /api/passkeys/login/finish/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+pub struct PasskeyLoginRequest {
+    /// From the begin answer.
+    #[schema(required, nullable = false, min_length = 1, pattern = r"\S")]
+    pub challenge_id: Option<String>,
+    /// The `PublicKeyCredential` that `navigator.credentials.get()` gave, as JSON (`id`,
+    /// `rawId`, `type`, `response: {authenticatorData, clientDataJSON, signature, userHandle}`
+    /// in base64url).
+    #[schema(required, nullable = false, value_type = Object)]
+    pub credential: Option<serde_json::Value>,
+}
+
+/// `PATCH /api/passkeys/{id}/`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "Laptop"}))]
+pub struct PasskeyRenameRequest {
+    /// The new name, at most 64 characters.
+    #[schema(
+        required,
+        nullable = false,
+        min_length = 1,
+        max_length = 64,
+        pattern = r"\S"
+    )]
+    pub name: Option<String>,
 }

@@ -13,9 +13,12 @@ use crate::auth::mfa_challenge::MfaForm;
 use crate::auth::recovery::ResetForm;
 use crate::auth::tokens::IssuedPair;
 use crate::auth::users::NamesForm;
+use crate::auth::{passkey_sign_in, passkeys};
 use crate::clock::rfc3339;
-use crate::http::mfa_api::MfaLoginRequest;
-use crate::store::{SessionRow, UserRow};
+use crate::http::mfa_api::{
+    MfaLoginRequest, PasskeyInfo, PasskeyLoginRequest, PasskeyRegisterRequest,
+};
+use crate::store::{PasskeyRow, SessionRow, UserRow};
 
 impl From<IssuedPair> for TokenPair {
     fn from(pair: IssuedPair) -> Self {
@@ -108,6 +111,35 @@ impl<'a> From<&'a EmailChangeRequest> for EmailChangeForm<'a> {
         Self {
             new_email: body.new_email.as_deref(),
             password: body.password.as_deref(),
+        }
+    }
+}
+
+/// The API's view of a passkey (never its public key or credential id).
+pub fn passkey(row: PasskeyRow) -> PasskeyInfo {
+    PasskeyInfo {
+        id: row.id,
+        name: row.name,
+        created_at: rfc3339(row.created_at),
+        last_used_at: row.last_used_at.map(rfc3339),
+    }
+}
+
+impl<'a> From<&'a PasskeyRegisterRequest> for passkeys::RegistrationForm<'a> {
+    fn from(body: &'a PasskeyRegisterRequest) -> Self {
+        Self {
+            challenge_id: body.challenge_id.as_deref(),
+            credential: body.credential.as_ref(),
+            name: body.name.as_deref(),
+        }
+    }
+}
+
+impl<'a> From<&'a PasskeyLoginRequest> for passkey_sign_in::SignInForm<'a> {
+    fn from(body: &'a PasskeyLoginRequest) -> Self {
+        Self {
+            challenge_id: body.challenge_id.as_deref(),
+            credential: body.credential.as_ref(),
         }
     }
 }

@@ -1,10 +1,10 @@
-//! Deletes dead sessions and expired sign-in challenges every ten minutes, so storage stays
-//! bounded without cron.
+//! Deletes dead sessions, expired sign-in challenges and passkey ceremonies every ten minutes,
+//! so storage stays bounded without cron.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{Auth, mfa_challenge, revoke};
+use crate::auth::{Auth, mfa_challenge, passkey_sign_in, revoke};
 
 /// How often dead sessions are deleted.
 const FLUSH_EVERY: Duration = Duration::from_secs(600);
@@ -23,6 +23,11 @@ pub fn spawn(auth: Arc<Auth>) {
                 Ok(0) => {}
                 Ok(deleted) => tracing::info!(deleted, "deleted expired sign-in challenges"),
                 Err(error) => tracing::warn!(%error, "could not delete expired sign-in challenges"),
+            }
+            match passkey_sign_in::flush_expired(&auth.store).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "deleted expired passkey ceremonies"),
+                Err(error) => tracing::warn!(%error, "could not delete expired passkey ceremonies"),
             }
         }
     });

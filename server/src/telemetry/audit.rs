@@ -59,6 +59,15 @@ pub enum EventKind {
     TotpDisabled,
     /// A new set of recovery codes replaced the old (a failure: a wrong password).
     RecoveryCodesRenewed,
+    /// A passkey registration was begun (a ceremony stored).
+    PasskeyRegistrationStarted,
+    /// A passkey was registered (a failure: an unknown or used challenge, or a credential that
+    /// did not verify or is registered already).
+    PasskeyAdded,
+    PasskeyRenamed,
+    PasskeyRemoved,
+    /// A sign-in with a passkey (detail: the passkey's id, or why it was refused).
+    PasskeyLogin,
 }
 
 impl EventKind {
@@ -89,6 +98,11 @@ impl EventKind {
             Self::TotpEnabled => "totp_enabled",
             Self::TotpDisabled => "totp_disabled",
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::PasskeyRegistrationStarted => "passkey_registration_started",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRenamed => "passkey_renamed",
+            Self::PasskeyRemoved => "passkey_removed",
+            Self::PasskeyLogin => "passkey_login",
         }
     }
 }

@@ -28,6 +28,7 @@ mod mail_sink;
 mod metrics;
 mod mfa;
 mod openapi;
+mod passkeys;
 mod password;
 mod password_policy;
 mod profile;

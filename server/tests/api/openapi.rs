@@ -7,11 +7,11 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, send_as, sid, spawn_app, spawn_app_with};
+use crate::helpers::{PASSWORD, send_as, sid, spawn_app_with};
 use gatehouse::Rate;
 
 /// Every route the API serves: the SPEC's contract, its aliases, and Gatehouse's own.
-const ROUTES: [(&str, &str); 31] = [
+const ROUTES: [(&str, &str); 37] = [
     ("post", "/api/register"),
     ("post", "/api/login"),
     ("post", "/api/login/mfa"),
@@ -39,6 +39,12 @@ const ROUTES: [(&str, &str); 31] = [
     ("delete", "/api/mfa/totp"),
     ("post", "/api/mfa/totp/confirm"),
     ("post", "/api/mfa/recovery-codes"),
+    ("post", "/api/passkeys/register/begin"),
+    ("post", "/api/passkeys/register/finish"),
+    ("post", "/api/passkeys/login/begin"),
+    ("post", "/api/passkeys/login/finish"),
+    ("patch", "/api/passkeys/{id}"),
+    ("delete", "/api/passkeys/{id}"),
     ("get", "/api/openapi.json"),
     ("get", "/healthz"),
     ("get", "/readyz"),
@@ -46,7 +52,7 @@ const ROUTES: [(&str, &str); 31] = [
 ];
 
 async fn document() -> (crate::helpers::TestApp, Value) {
-    let app = spawn_app().await;
+    let app = crate::passkeys::passkey_app().await;
     let response = app.get("/api/openapi.json").await;
     assert_eq!(response.status(), StatusCode::OK);
     let document: Value = response.json().await.unwrap();
@@ -108,8 +114,17 @@ async fn every_described_operation_is_answered_by_its_handler() {
         .tokens
         .refresh);
 
+    let mut authenticator = crate::passkeys::SoftAuthenticator::new(crate::passkeys::ORIGIN);
+    let passkey =
+        crate::passkeys::register_passkey(&app, &tokens.access, &mut authenticator, None).await;
+    let own_passkey = passkey["id"].as_str().unwrap();
+
     for (method, path) in operations(&document) {
-        let url = app.url(&path.replace("{id}", &own_session));
+        let id = match path.starts_with("/api/passkeys/") {
+            true => own_passkey,
+            false => own_session.as_str(),
+        };
+        let url = app.url(&path.replace("{id}", id));
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let request = app.client.request(method.clone(), url).json(&json!({}));
         let response = send_as(request, Some(&tokens.access)).await;
@@ -126,7 +141,7 @@ async fn every_described_operation_is_answered_by_its_handler() {
 }
 
 /// Each request body, an operation taking it, and the fields the server requires in it.
-const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 9] = [
+const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 12] = [
     (
         "RegisterRequest",
         "post",
@@ -151,10 +166,28 @@ const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 9] = [
         &["code"],
     ),
     ("PasswordRequest", "delete", "/api/mfa/totp", &["password"]),
+    (
+        "PasskeyRegisterRequest",
+        "post",
+        "/api/passkeys/register/finish",
+        &["challenge_id", "credential"],
+    ),
+    (
+        "PasskeyLoginRequest",
+        "post",
+        "/api/passkeys/login/finish",
+        &["challenge_id", "credential"],
+    ),
+    (
+        "PasskeyRenameRequest",
+        "patch",
+        "/api/passkeys/{id}",
+        &["name"],
+    ),
 ];
 
 /// The operations behind `Authorization: Bearer <access>`, and the rate-limited ones.
-const BEARER: [(&str, &str); 12] = [
+const BEARER: [(&str, &str); 16] = [
     ("get", "/api/user"),
     ("patch", "/api/user"),
     ("get", "/api/sessions"),
@@ -166,9 +199,13 @@ const BEARER: [(&str, &str); 12] = [
     ("delete", "/api/mfa/totp"),
     ("post", "/api/mfa/totp/confirm"),
     ("post", "/api/mfa/recovery-codes"),
+    ("post", "/api/passkeys/register/begin"),
+    ("post", "/api/passkeys/register/finish"),
+    ("patch", "/api/passkeys/{id}"),
+    ("delete", "/api/passkeys/{id}"),
     ("get", "/metrics"),
 ];
-const RATE_LIMITED: [&str; 17] = [
+const RATE_LIMITED: [&str; 21] = [
     "/api/register",
     "/api/login",
     "/api/login/mfa",
@@ -186,6 +223,10 @@ const RATE_LIMITED: [&str; 17] = [
     "/api/mfa/totp",
     "/api/mfa/totp/confirm",
     "/api/mfa/recovery-codes",
+    "/api/passkeys/register/begin",
+    "/api/passkeys/register/finish",
+    "/api/passkeys/login/begin",
+    "/api/passkeys/login/finish",
 ];
 
 /// `$ref` → what it names in the document.
@@ -322,6 +363,11 @@ async fn request_bodies_require_what_the_server_requires_and_never_null() {
         assert_eq!(described, required, "{name}: {schema}");
         for field in required {
             let property = &schema["properties"][field];
+            if *field == "credential" {
+                // A WebAuthn response: a JSON object the server reads as WebAuthn L2 says.
+                assert_eq!(property["type"], "object", "{name}.{field}: {property}");
+                continue;
+            }
             // A required field is a non-blank string: null is refused like a missing field.
             assert_eq!(property["type"], "string", "{name}.{field}: {property}");
             assert_eq!(

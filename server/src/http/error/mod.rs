@@ -19,6 +19,8 @@ use self::bodies::{EMAIL_NOT_VERIFIED, MFA_REQUIRED, SERVICE_UNAVAILABLE, THROTT
 use crate::auth::credentials::{PasswordChangeError, RegisterError, SignInError};
 use crate::auth::email_change::EmailChangeError;
 use crate::auth::mfa_challenge::{MfaChallenge, MfaError};
+use crate::auth::passkey_sign_in::PasskeySignInError;
+use crate::auth::passkeys::PasskeyError;
 use crate::auth::recovery::ResetError;
 use crate::auth::revoke::EndSessionError;
 use crate::auth::sealed::Unopenable;
@@ -45,6 +47,7 @@ fn unauthorized_detail(failure: AuthFailure) -> &'static str {
         AuthFailure::MfaTokenInvalid => {
             "The sign-in has expired or had too many wrong codes: sign in again"
         }
+        AuthFailure::PasskeyInvalid => "The passkey could not be verified: try again",
     }
 }
 
@@ -55,7 +58,8 @@ fn challenge(failure: AuthFailure) -> &'static str {
         AuthFailure::NotAuthenticated
         | AuthFailure::BadCredentials
         | AuthFailure::MfaInvalid
-        | AuthFailure::MfaTokenInvalid => "Bearer",
+        | AuthFailure::MfaTokenInvalid
+        | AuthFailure::PasskeyInvalid => "Bearer",
         _ => "Bearer error=\"invalid_token\"",
     }
 }
@@ -246,6 +250,32 @@ impl From<SecondFactorError> for ApiError {
             SecondFactorError::Unopenable(error) => error.into(),
             SecondFactorError::Hashing(error) => Self::Internal(error),
             SecondFactorError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<PasskeyError> for ApiError {
+    fn from(error: PasskeyError) -> Self {
+        match error {
+            PasskeyError::Throttled(throttled) => throttled.into(),
+            PasskeyError::Invalid(fields) => Self::Validation(fields),
+            PasskeyError::NotFound => Self::NotFound,
+            PasskeyError::UserNotFound => AuthFailure::UserNotFound.into(),
+            PasskeyError::Internal(error) => Self::Internal(error),
+            PasskeyError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<PasskeySignInError> for ApiError {
+    fn from(error: PasskeySignInError) -> Self {
+        match error {
+            PasskeySignInError::Throttled(throttled) => throttled.into(),
+            PasskeySignInError::Invalid(fields) => Self::Validation(fields),
+            PasskeySignInError::Refused(failure) => failure.into(),
+            PasskeySignInError::EmailNotVerified => Self::EmailNotVerified,
+            PasskeySignInError::Internal(error) => Self::Internal(error),
+            PasskeySignInError::Store(error) => error.into(),
         }
     }
 }

@@ -89,7 +89,7 @@ async fn register(
 
 /// Starts a session for `user`, proven as `amr` says, and answers with the user and the
 /// session's first pair.
-async fn signed_in(
+pub(super) async fn signed_in(
     state: &AppState,
     user: &UserRow,
     client: &Client,

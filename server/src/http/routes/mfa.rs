@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::second_factors;
+use crate::auth::{passkeys, second_factors};
 use crate::http::error::{ApiError, BadRequestBody};
 use crate::http::extract::{AppJson, AuthUser, ClientInfo};
 use crate::http::mfa_api::{
@@ -17,6 +17,7 @@ use crate::http::mfa_api::{
 use crate::http::openapi::{BearerRefused, JsonBody, Throttled, Unavailable};
 use crate::http::qr;
 use crate::http::state::AppState;
+use crate::http::views;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -43,10 +44,11 @@ async fn status(
     AuthUser(claims): AuthUser,
 ) -> Result<Json<MfaStatus>, ApiError> {
     let factors = second_factors::status(&state.auth, claims.user_id).await?;
+    let passkeys = passkeys::list(&state.auth, claims.user_id).await?;
     Ok(Json(MfaStatus {
         totp: factors.totp,
         recovery_codes_left: factors.recovery_codes_left,
-        passkeys: Vec::new(),
+        passkeys: passkeys.into_iter().map(views::passkey).collect(),
     }))
 }
 

@@ -6,6 +6,7 @@ mod email;
 pub mod health;
 mod metrics;
 mod mfa;
+mod passkeys;
 mod password;
 mod sessions;
 mod tokens;
@@ -46,6 +47,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .merge(password::router())
         .merge(email::router())
         .merge(mfa::router())
+        .merge(passkeys::router())
         .routes(utoipa_axum::routes!(openapi_json))
         .split_for_parts();
     for (alias, canonical, method_router) in aliases() {
