@@ -39,13 +39,21 @@ contract:
 
 # The e2e server gets a fresh database, a 3 s access-token lifetime (so the suite sees real
 # refreshes) and its own port, so it never collides with a `make dev` on 3000. Rate limits stay
-# on, with budgets a browser suite refreshing every 3 s from one address cannot exhaust.
+# on, with budgets a browser suite refreshing every 3 s from one address cannot exhaust. Its mail
+# goes over real SMTP to scripts/smtp_sink.py, which the tests read over HTTP; the sink is
+# stopped by its pid however the suite ends.
 E2E_ADDR := 127.0.0.1:3100
+E2E_SMTP_PORT := 3125
+E2E_SINK_PORT := 3180
 e2e:
 	rm -f target/e2e.sqlite3 target/e2e.sqlite3-shm target/e2e.sqlite3-wal
+	.tools/venv/bin/python scripts/smtp_sink.py --smtp-port $(E2E_SMTP_PORT) --http-port $(E2E_SINK_PORT) & \
+	sink=$$!; trap 'kill $$sink' EXIT; \
 	DATABASE_URL=sqlite://target/e2e.sqlite3 JWT_ACCESS_TOKEN_LIFETIME=3s \
 	RATE_LIMIT_PER_IP=2000/min RATE_LIMIT_PER_ACCOUNT=2000/min RUST_LOG=warn \
 	DEV_SECRET_FILE=target/e2e-dev-secret LEPTOS_SITE_ADDR=$(E2E_ADDR) GATEHOUSE_URL=http://$(E2E_ADDR) \
+	PUBLIC_URL=http://$(E2E_ADDR) SMTP_URL=smtp://127.0.0.1:$(E2E_SMTP_PORT) \
+	SMTP_SINK_URL=http://127.0.0.1:$(E2E_SINK_PORT) \
 	cargo leptos end-to-end --release
 
 ## make bench: Gatehouse vs the Django + simplejwt peer on loopback, driven by wrk (not part of

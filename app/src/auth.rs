@@ -19,6 +19,11 @@ impl Auth {
         self.signed_in.get()
     }
 
+    /// `signed_in`, read without subscribing (for async work checking it is still wanted).
+    pub fn signed_in_untracked(&self) -> Option<bool> {
+        self.signed_in.get_untracked()
+    }
+
     pub fn set(&self, signed_in: bool) {
         self.signed_in.set(Some(signed_in));
     }

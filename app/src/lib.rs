@@ -1,6 +1,7 @@
 //! Gatehouse's Leptos app: pages, components, the API types shared with the server, and the
 //! browser client.
 
+mod account;
 pub mod api;
 mod auth;
 pub mod client;
@@ -14,9 +15,10 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
+use account::provide_account;
 use auth::provide_auth;
-use components::AccountNav;
-use pages::{CurrentPage, Page};
+use components::{AccountNav, VerifyBanner};
+use pages::{CurrentPage, EmailLink, Page};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -44,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_auth();
+    provide_account();
     let page = RwSignal::new(Page::NotFound);
     // Effects run only in the browser, after hydration: tests wait for this mark before they
     // click, since the server-rendered form is visible earlier.
@@ -64,6 +67,7 @@ pub fn App() -> impl IntoView {
                 </a>
                 <AccountNav/>
             </header>
+            <VerifyBanner/>
             <main class="page">
                 // Each route only names its page; `CurrentPage` shows it (see there why).
                 <FlatRoutes fallback=move || page.set(Page::NotFound)>
@@ -72,6 +76,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=move || page.set(Page::Register)/>
                     <Route path=path!("/sessions") view=move || page.set(Page::Sessions)/>
                     <Route path=path!("/password") view=move || page.set(Page::Password)/>
+                    <Route path=path!("/forgot-password") view=move || page.set(Page::ForgotPassword)/>
+                    <Route path=path!("/reset-password") view=move || page.set(Page::ResetPassword)/>
+                    <Route path=path!("/verify-email")
+                        view=move || page.set(Page::EmailLink(EmailLink::Verify))/>
+                    <Route path=path!("/confirm-email")
+                        view=move || page.set(Page::EmailLink(EmailLink::ConfirmChange))/>
                 </FlatRoutes>
                 <CurrentPage page/>
             </main>

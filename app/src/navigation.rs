@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::auth::use_auth;
 
@@ -24,4 +24,14 @@ pub fn leave_if_signed_in() {
             navigate("/", replace());
         }
     });
+}
+
+/// What a mailed link's page says when its `token` is missing.
+pub const INCOMPLETE_LINK: &str = "This link is incomplete: copy the whole link from the mail.";
+
+/// The `token` of the mailed link the page was opened with (`/reset-password?token=T`).
+pub fn link_token() -> Option<String> {
+    use_query_map()
+        .with_untracked(|query| query.get("token"))
+        .filter(|token| !token.trim().is_empty())
 }

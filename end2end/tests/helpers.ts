@@ -1,5 +1,5 @@
 // Shared steps for the browser tests.
-import { expect, type Page, type APIRequestContext } from "@playwright/test";
+import { expect, type Page, type APIRequestContext, type Locator } from "@playwright/test";
 
 export const PASSWORD = "correct horse battery";
 
@@ -20,6 +20,12 @@ export function failOnPageErrors(page: Page): void {
   page.on("pageerror", (error) => {
     throw new Error(`uncaught error in the page: ${error.message}`);
   });
+}
+
+/** The page's status message. Live regions stay in the page while empty (the app's `Status`
+ * component), so this is the one with text. */
+export function statusMessage(page: Page): Locator {
+  return page.getByRole("status").filter({ hasText: /\S/ });
 }
 
 export async function storedTokens(page: Page): Promise<{ access: string | null; refresh: string | null }> {
@@ -75,4 +81,36 @@ export function watchRefreshes(page: Page): { sent: number; statuses: number[] }
 /** Lets the 3 s access tokens of the e2e server expire (with the server's 1 s leeway). */
 export async function waitForAccessExpiry(page: Page): Promise<void> {
   await page.waitForTimeout(5_000);
+}
+
+/** Where the e2e SMTP sink shows the mail the server sent (see the Makefile's `e2e`). */
+const SMTP_SINK_URL = process.env.SMTP_SINK_URL ?? "http://127.0.0.1:3180";
+
+/**
+ * The `path?token=` links in the mail to `to`, oldest first, once there is one. The server
+ * sends from a background task within about a second, so this polls (bounded).
+ */
+export async function mailedLinks(to: string, path: string): Promise<string[]> {
+  const link = new RegExp(`https?://[^\\s"'<>]+${path}\\?token=[\\w-]+`, "g");
+  let links: string[] = [];
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${SMTP_SINK_URL}/messages?to=${encodeURIComponent(to)}`);
+        const messages = (await response.json()) as { text: string }[];
+        // One link per mail, even if its text repeats it.
+        links = messages.flatMap((message) => [...new Set(message.text.match(link) ?? [])]);
+        return links.length;
+      },
+      { message: `a mail to ${to} with a ${path} link`, timeout: 15_000, intervals: [100, 250] },
+    )
+    .toBeGreaterThan(0);
+  return links;
+}
+
+/** Saves a screenshot for the README: `UPDATE_SCREENSHOTS=1` writes to docs/screenshots/
+ * (committed), otherwise to test-results/ (so a run still checks the page can be shot). */
+export async function photograph(page: Page, name: string): Promise<void> {
+  const folder = process.env.UPDATE_SCREENSHOTS ? "../docs/screenshots" : "test-results/screenshots";
+  await page.screenshot({ path: `${folder}/${name}.png` });
 }

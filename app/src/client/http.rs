@@ -16,10 +16,16 @@ pub enum Verb {
     Delete,
 }
 
+/// A request body as JSON. Bodies are serialized before `send`, which is then compiled once
+/// rather than once per body type into the wasm.
+pub fn json(body: &impl Serialize) -> Result<String, ClientError> {
+    serde_json::to_string(body).map_err(|_| ClientError::Network)
+}
+
 pub async fn send(
     verb: Verb,
     path: &str,
-    body: Option<&impl Serialize>,
+    body: Option<&str>,
     bearer: Option<&str>,
 ) -> Result<Response, ClientError> {
     let mut builder = match verb {
@@ -32,7 +38,9 @@ pub async fn send(
         builder = builder.header("Authorization", &format!("Bearer {token}"));
     }
     let request = match body {
-        Some(body) => builder.json(body),
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
         None => builder.build(),
     }
     .map_err(|_| ClientError::Network)?;

@@ -13,7 +13,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
 use super::error::ClientError;
-use super::http::{Verb, error_of, send};
+use super::http::{Verb, error_of, json, send};
 use super::tokens;
 use crate::api::{RefreshRequest, TokenPair};
 
@@ -47,6 +47,7 @@ async fn rotate() -> Result<(), ClientError> {
     let body = RefreshRequest {
         refresh: Some(refresh),
     };
+    let body = json(&body)?;
     let response = send(Verb::Post, "/api/token/refresh/", Some(&body), None).await?;
     match response.status() {
         200 => {

@@ -1,6 +1,8 @@
 //! What every form shares: client-side checks with the server's rules (`crate::rules`), a
 //! busy state, errors from either side shown at their fields, and focus moved to the first one.
 
+use std::pin::Pin;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -85,17 +87,30 @@ impl FormState {
         Signal::derive(move || self.errors.get().summary())
     }
 
-    /// Submits once at a time: `checks` first (nothing is sent if they fail), then `call`,
-    /// whose result goes to `done` or, as errors, to the fields. A session that ended meanwhile
-    /// signs the tab out (the protected page then leaves for the sign-in page).
-    pub fn submit<T: 'static, Pending>(
+    /// The error to show above the form, `field`'s included: a field without an input (the
+    /// `token` of a mailed link, or the `email` a resend button sends).
+    pub fn summary_with(self, field: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.errors
+                .with(|errors| errors.field(field).or_else(|| errors.summary()))
+        })
+    }
+
+    /// Submits once at a time: `checks` first (nothing is sent if they fail), then `work`,
+    /// which calls the API and, on success, shows the outcome; its error goes to the fields. A
+    /// session that ended meanwhile signs the tab out (the protected page then leaves for the
+    /// sign-in page).
+    pub fn submit(
         self,
         checks: Checks,
-        call: impl FnOnce() -> Pending,
-        done: impl FnOnce(T) + 'static,
-    ) where
-        Pending: Future<Output = Result<T, ClientError>> + 'static,
-    {
+        work: impl Future<Output = Result<(), ClientError>> + 'static,
+    ) {
+        self.run(checks, Box::pin(work));
+    }
+
+    // One body for every form: generic over each form's future, it would be compiled once per
+    // form into the wasm.
+    fn run(self, checks: Checks, work: Pin<Box<dyn Future<Output = Result<(), ClientError>>>>) {
         if self.busy.get_untracked() {
             return;
         }
@@ -106,17 +121,13 @@ impl FormState {
         }
         self.busy.set(true);
         self.errors.set(ErrorBody::default());
-        let pending = call();
         spawn_local(async move {
-            match pending.await {
-                Ok(value) => done(value),
-                Err(error) => {
-                    if error == ClientError::SignedOut {
-                        self.auth.ended();
-                    }
-                    self.errors.set(error.into_body());
-                    focus_first_error();
+            if let Err(error) = work.await {
+                if error == ClientError::SignedOut {
+                    self.auth.ended();
                 }
+                self.errors.set(error.into_body());
+                focus_first_error();
             }
             self.busy.set(false);
         });

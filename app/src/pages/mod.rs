@@ -1,20 +1,26 @@
 //! One module per page.
 
+mod email_link;
+mod forgot_password;
 mod login;
 mod not_found;
 mod password;
 mod profile;
 mod register;
+mod reset_password;
 mod sessions;
 
+pub use email_link::{EmailLink, EmailLinkPage};
+pub use forgot_password::ForgotPasswordPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use password::PasswordPage;
 pub use profile::ProfilePage;
 pub use register::RegisterPage;
+pub use reset_password::ResetPasswordPage;
 pub use sessions::SessionsPage;
 
-use leptos::either::EitherOf6;
+use leptos::either::EitherOf9;
 use leptos::prelude::*;
 
 /// The pages, one per route in `App`, and the fallback.
@@ -25,6 +31,10 @@ pub enum Page {
     Register,
     Sessions,
     Password,
+    ForgotPassword,
+    ResetPassword,
+    /// `/verify-email` and `/confirm-email`: one page, told which link it handles.
+    EmailLink(EmailLink),
     NotFound,
 }
 
@@ -38,11 +48,14 @@ pub enum Page {
 #[component]
 pub fn CurrentPage(page: RwSignal<Page>) -> impl IntoView {
     move || match page.get() {
-        Page::Profile => EitherOf6::A(view! { <ProfilePage/> }),
-        Page::Login => EitherOf6::B(view! { <LoginPage/> }),
-        Page::Register => EitherOf6::C(view! { <RegisterPage/> }),
-        Page::Sessions => EitherOf6::D(view! { <SessionsPage/> }),
-        Page::Password => EitherOf6::E(view! { <PasswordPage/> }),
-        Page::NotFound => EitherOf6::F(view! { <NotFound/> }),
+        Page::Profile => EitherOf9::A(view! { <ProfilePage/> }),
+        Page::Login => EitherOf9::B(view! { <LoginPage/> }),
+        Page::Register => EitherOf9::C(view! { <RegisterPage/> }),
+        Page::Sessions => EitherOf9::D(view! { <SessionsPage/> }),
+        Page::Password => EitherOf9::E(view! { <PasswordPage/> }),
+        Page::ForgotPassword => EitherOf9::F(view! { <ForgotPasswordPage/> }),
+        Page::ResetPassword => EitherOf9::G(view! { <ResetPasswordPage/> }),
+        Page::EmailLink(link) => EitherOf9::H(view! { <EmailLinkPage link/> }),
+        Page::NotFound => EitherOf9::I(view! { <NotFound/> }),
     }
 }

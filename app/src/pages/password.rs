@@ -6,8 +6,10 @@ use leptos_meta::Title;
 
 use crate::api::PasswordChangeRequest;
 use crate::client;
-use crate::components::{Checks, Field, FormAlert, FormState, Protected};
-use crate::rules;
+use crate::components::{
+    Checks, Field, FormAlert, FormState, NewPasswordFields, Protected, SubmitButton,
+    check_new_password,
+};
 
 #[component]
 pub fn PasswordPage() -> impl IntoView {
@@ -35,33 +37,25 @@ fn PasswordForm() -> impl IntoView {
         event.prevent_default();
         changed.set(false);
         let mut checks = Checks::default();
-        checks
-            .require(
-                "current_password",
-                current.get_untracked().is_empty(),
-                "This field may not be blank.",
-            )
-            .check("new_password", rules::password(&new.get_untracked()))
-            .require(
-                "new_password2",
-                new2.get_untracked() != new.get_untracked(),
-                "The two password fields didn't match.",
-            );
+        checks.require(
+            "current_password",
+            current.get_untracked().is_empty(),
+            "This field may not be blank.",
+        );
+        check_new_password(&mut checks, &new.get_untracked(), &new2.get_untracked());
         let request = PasswordChangeRequest {
             current_password: Some(current.get_untracked()),
             new_password: Some(new.get_untracked()),
             new_password2: Some(new2.get_untracked()),
         };
-        form.submit(
-            checks,
-            move || async move { client::change_password(&request).await },
-            move |()| {
-                for field in [current, new, new2] {
-                    field.set(String::new());
-                }
-                changed.set(true);
-            },
-        );
+        form.submit(checks, async move {
+            client::change_password(&request).await?;
+            for field in [current, new, new2] {
+                field.set(String::new());
+            }
+            changed.set(true);
+            Ok(())
+        });
     };
 
     view! {
@@ -72,13 +66,8 @@ fn PasswordForm() -> impl IntoView {
             </Show>
             <Field label="Current password" name="current_password" kind="password" autocomplete="current-password"
                 value=current error=form.field("current_password")/>
-            <Field label="New password" name="new_password" kind="password" autocomplete="new-password" value=new
-                error=form.field("new_password")/>
-            <Field label="Confirm new password" name="new_password2" kind="password" autocomplete="new-password"
-                value=new2 error=form.field("new_password2")/>
-            <button type="submit" class="primary" disabled=move || form.busy.get()>
-                {move || if form.busy.get() { "Changing password…" } else { "Change password" }}
-            </button>
+            <NewPasswordFields new new2 form/>
+            <SubmitButton form label="Change password" busy="Changing password…"/>
         </form>
     }
 }

@@ -1,5 +1,5 @@
-//! The signed-in user's profile: who they are, how many devices are signed in, and their
-//! names to edit.
+//! The signed-in user's profile: who they are, how many devices are signed in, their names to
+//! edit, and the change of address.
 
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -7,10 +7,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use crate::api::{UpdateUserRequest, User};
-use crate::auth::use_auth;
-use crate::client::{self, ClientError};
-use crate::components::{Checks, FormAlert, FormState, NameFields, Protected};
+use crate::account::use_account;
+use crate::api::{EmailChangeRequest, UpdateUserRequest, User};
+use crate::client;
+use crate::components::{
+    Checks, Field, FormAlert, FormState, NameFields, Protected, Status, SubmitButton,
+};
 use crate::rules;
 
 #[component]
@@ -27,40 +29,35 @@ pub fn ProfilePage() -> impl IntoView {
 
 #[component]
 fn Profile() -> impl IntoView {
-    let auth = use_auth();
-    let user = RwSignal::new(None::<User>);
+    let account = use_account();
     let devices = RwSignal::new(None::<usize>);
-    let problem = RwSignal::new(None::<String>);
 
     Effect::new(move || {
+        // The account again, as the visitor may have changed it elsewhere; at the same time as
+        // the sessions, so after an expired access token both share one refresh.
+        account.load();
         spawn_local(async move {
-            // Both at once: after an expired access token they share one refresh.
-            let (found, sessions) = futures::join!(client::current_user(), client::sessions());
-            match found {
-                Ok(found) => user.set(Some(found)),
-                Err(ClientError::SignedOut) => auth.ended(),
-                Err(error) => problem.set(error.into_body().summary()),
-            }
-            if let Ok(sessions) = sessions {
+            if let Ok(sessions) = client::sessions().await {
                 devices.set(Some(sessions.len()));
             }
         });
     });
 
     let waiting = move || {
-        move || match problem.get() {
+        move || match account.problem() {
             Some(problem) => Either::Left(view! { <p class="alert" role="alert">{problem}</p> }),
             None => Either::Right(view! { <p class="muted">"Loading your account…"</p> }),
         }
     };
     // A typed branch rather than `<Show fallback>`, whose fallback is type-erased (see
     // `Protected`). `waiting` is a view of its own so that a new problem redraws only it.
-    let loaded = Memo::new(move |_| user.with(Option::is_some));
+    let loaded = Memo::new(move |_| account.loaded());
     move || {
         if loaded.get() {
             Either::Left(view! {
-                {move || user.get().map(|found| view! { <Details user=found devices/> })}
-                <EditNames user/>
+                {move || account.user().map(|found| view! { <Details user=found devices/> })}
+                <EditNames/>
+                <ChangeEmail/>
             })
         } else {
             Either::Right(waiting())
@@ -103,10 +100,10 @@ fn Details(user: User, devices: RwSignal<Option<usize>>) -> impl IntoView {
 }
 
 #[component]
-fn EditNames(user: RwSignal<Option<User>>) -> impl IntoView {
-    let current = user
-        .get_untracked()
-        .unwrap_or_else(|| unreachable!("shown only with a user"));
+fn EditNames() -> impl IntoView {
+    let account = use_account();
+    let current =
+        untrack(|| account.user()).unwrap_or_else(|| unreachable!("shown only with a user"));
     let first_name = RwSignal::new(current.first_name);
     let last_name = RwSignal::new(current.last_name);
     let form = FormState::new();
@@ -126,14 +123,11 @@ fn EditNames(user: RwSignal<Option<User>>) -> impl IntoView {
             first_name: Some(first_name.get_untracked()),
             last_name: Some(last_name.get_untracked()),
         };
-        form.submit(
-            checks,
-            move || async move { client::update_user(&request).await },
-            move |updated| {
-                user.set(Some(updated));
-                saved.set(true);
-            },
-        );
+        form.submit(checks, async move {
+            account.set(client::update_user(&request).await?);
+            saved.set(true);
+            Ok(())
+        });
     };
 
     view! {
@@ -142,13 +136,62 @@ fn EditNames(user: RwSignal<Option<User>>) -> impl IntoView {
             <FormAlert message=form.summary()/>
             <NameFields first_name last_name form/>
             <div class="actions">
-                <button type="submit" class="primary" disabled=move || form.busy.get()>
-                    {move || if form.busy.get() { "Saving…" } else { "Save changes" }}
-                </button>
+                <SubmitButton form label="Save changes" busy="Saving…"/>
                 <Show when=move || saved.get()>
                     <p class="success" role="status">"Saved."</p>
                 </Show>
             </div>
+        </form>
+    }
+}
+
+/// A change of address takes effect only once a link mailed to the new address is opened, so a
+/// typo or someone else's address cannot take the account away; the password proves the owner
+/// is asking (OWASP Authentication Cheat Sheet: re-authenticate for sensitive features).
+#[component]
+fn ChangeEmail() -> impl IntoView {
+    let new_email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let form = FormState::new();
+    let sent = RwSignal::new(None::<String>);
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        sent.set(None);
+        let mut checks = Checks::default();
+        checks
+            .check("new_email", rules::email(&new_email.get_untracked()))
+            .require(
+                "password",
+                password.get_untracked().is_empty(),
+                "This field may not be blank.",
+            );
+        let address = new_email.get_untracked().trim().to_owned();
+        let request = EmailChangeRequest {
+            new_email: Some(address.clone()),
+            password: Some(password.get_untracked()),
+        };
+        form.submit(checks, async move {
+            client::change_email(&request).await?;
+            new_email.set(String::new());
+            password.set(String::new());
+            sent.set(Some(format!(
+                "Check your new inbox: open the link we sent to {address} to finish the change."
+            )));
+            Ok(())
+        });
+    };
+
+    view! {
+        <form class="section" on:submit=on_submit novalidate>
+            <h2>"Change email"</h2>
+            <FormAlert message=form.summary()/>
+            <Field label="New email address" name="new_email" kind="email" autocomplete="email" value=new_email
+                error=form.field("new_email")/>
+            <Field label="Current password" name="password" kind="password" autocomplete="current-password"
+                value=password error=form.field("password")/>
+            <SubmitButton form label="Change email" busy="Sending…"/>
+            <Status message=sent/>
         </form>
     }
 }

@@ -1,14 +1,20 @@
-//! Create an account; success signs the new user in.
+//! Create an account; success signs the new user in, or, when the server wants the address
+//! verified first (`EMAIL_VERIFICATION=mandatory`), sends them to the sign-in page, which asks
+//! them to open the mailed link first.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
 
 use crate::api::RegisterRequest;
 use crate::auth::use_auth;
-use crate::components::{Checks, Field, FormAlert, FormState, NameFields};
-use crate::navigation::leave_if_signed_in;
+use crate::client::Registered;
+use crate::components::{Checks, Field, FormAlert, FormState, NameFields, SubmitButton};
+use crate::navigation::{leave_if_signed_in, replace};
 use crate::{client, rules};
+
+use super::login::VERIFY_EMAIL_NOTICE;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
@@ -20,6 +26,7 @@ pub fn RegisterPage() -> impl IntoView {
     let password2 = RwSignal::new(String::new());
     let form = FormState::new();
     let auth = use_auth();
+    let navigate = use_navigate();
     leave_if_signed_in();
 
     let on_submit = move |event: SubmitEvent| {
@@ -49,11 +56,14 @@ pub fn RegisterPage() -> impl IntoView {
                     && password2.get_untracked() != password.get_untracked(),
                 "Password fields didn't match.",
             );
-        form.submit(
-            checks,
-            move || async move { client::register(&request).await },
-            move |_| auth.set(true),
-        );
+        let navigate = navigate.clone();
+        form.submit(checks, async move {
+            match client::register(&request).await? {
+                Registered::SignedIn(_) => auth.set(true),
+                Registered::PendingVerification(_) => navigate(VERIFY_EMAIL_NOTICE, replace()),
+            }
+            Ok(())
+        });
     };
 
     view! {
@@ -70,9 +80,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error=form.field("password")/>
                 <Field label="Confirm password" name="password2" kind="password" autocomplete="new-password" value=password2
                     error=form.field("password2")/>
-                <button type="submit" class="primary" disabled=move || form.busy.get()>
-                    {move || if form.busy.get() { "Creating account…" } else { "Create account" }}
-                </button>
+                <SubmitButton form label="Create account" busy="Creating account…"/>
             </form>
             <p class="switch">"Already have an account? " <a href="/login">"Sign in"</a></p>
         </section>
