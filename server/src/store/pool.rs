@@ -56,6 +56,18 @@ impl Store {
             .map(drop))
     }
 
+    /// Copies what the SQLite write-ahead log holds into the database file without waiting
+    /// for readers or the writer (`PASSIVE`), on a reader connection; nothing on PostgreSQL.
+    pub async fn checkpoint(&self) -> sqlx::Result<()> {
+        match &self.pool {
+            Pool::Sqlite { reads, .. } => sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(reads)
+                .await
+                .map(drop),
+            Pool::Postgres(_) => Ok(()),
+        }
+    }
+
     /// The PostgreSQL pool, for what only PostgreSQL offers (LISTEN/NOTIFY).
     pub fn postgres(&self) -> Option<&PgPool> {
         match &self.pool {
