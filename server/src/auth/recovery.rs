@@ -6,7 +6,7 @@ use super::domain::Email;
 use super::email::{INVALID_LINK, Purpose, send_link};
 use super::fields::{self, FieldErrors};
 use super::password_policy::Attributes;
-use super::revoke::end_user_sessions;
+use super::revoke::sessions_ended;
 use super::throttle::{Account, Action, Throttled};
 use super::{Auth, Client, mail, one_time};
 use crate::clock;
@@ -134,20 +134,28 @@ pub async fn confirm_reset(
         .await
         .map_err(ResetError::Hashing)?;
     let notice = mail::password_changed(&user.email);
-    let reset = auth
+    let now = clock::now();
+    let (user_id, ended) = auth
         .store
         .reset_password(
             &token_hash,
             &password_hash,
             super::email::outbox_row(&notice, user.id),
-            clock::now(),
+            EventKind::PasswordReset.as_str(),
+            now,
             clock::now_ms(),
         )
-        .await?;
-    if !reset {
-        return Err(invalid_link());
-    }
+        .await?
+        .ok_or_else(invalid_link)?;
     auth.mail_queued.notify_one();
-    end_user_sessions(auth, user.id, None, EventKind::PasswordReset, &client.ip).await?;
+    sessions_ended(
+        auth,
+        user_id,
+        &ended,
+        now,
+        EventKind::PasswordReset,
+        &client.ip,
+    )
+    .await;
     Ok(user.id)
 }

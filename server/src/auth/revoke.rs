@@ -76,13 +76,26 @@ pub async fn end_user_sessions(
         .store
         .revoke_user_sessions(user_id, keep, reason.as_str(), now)
         .await?;
-    for id in &ended {
+    sessions_ended(auth, user_id, &ended, now, reason, ip).await;
+    Ok(())
+}
+
+/// What follows sessions of `user_id` ended in the database at `now` (by `reason`): their
+/// access tokens are refused at once (the revocation set), and the revocation is audited.
+pub async fn sessions_ended(
+    auth: &Auth,
+    user_id: i64,
+    ended: &[String],
+    now: i64,
+    reason: EventKind,
+    ip: &str,
+) {
+    for id in ended {
         remember_revoked(auth, id, now);
     }
     let detail = format!("{} sessions", ended.len());
     let event = revocation(reason, ip).user(user_id).detail(&detail);
     auth.audit.record(event).await;
-    Ok(())
 }
 
 /// Emergency (`server revoke-all`): every session ends. Running servers learn of it from the

@@ -18,9 +18,12 @@ use crate::telemetry::{Event, EventKind, Metrics};
 const POLL: Duration = Duration::from_millis(500);
 /// Mails claimed at once.
 const BATCH: i64 = 16;
-/// How long a claim holds: longer than a delivery may take (`SEND_TIMEOUT`), so a mail is
-/// never sent twice by two live senders; a sender that dies loses its claims after this.
-const LEASE_MS: i64 = 3 * SEND_TIMEOUT.as_millis() as i64;
+/// How long a claim holds: longer than the whole batch may take to send (`SEND_TIMEOUT` each,
+/// one after another), so no other sender takes a mail this one still holds; a sender that dies
+/// loses its claims after this. A crash between the relay's acceptance and the mark means one
+/// more delivery after the lease: SMTP cannot join a transaction (at least once always, once
+/// whenever the senders live).
+const LEASE_MS: i64 = (BATCH + 1) * SEND_TIMEOUT.as_millis() as i64;
 
 /// Starts the sender on the current runtime.
 pub fn spawn(auth: Arc<Auth>, transport: MailTransport, metrics: Arc<Metrics>) {
@@ -44,12 +47,15 @@ async fn deliver_due(
     transport: &MailTransport,
     metrics: &Metrics,
 ) -> sqlx::Result<usize> {
-    let claimed = auth
-        .store
-        .claim_mail(clock::now_ms(), LEASE_MS, BATCH)
-        .await?;
+    let now = clock::now_ms();
+    let lease = now + LEASE_MS;
+    let claimed = auth.store.claim_mail(now, lease, BATCH).await?;
     for mail in &claimed {
-        deliver(auth, transport, metrics, mail).await?;
+        // Never start a delivery that could outlast the claim.
+        if clock::now_ms() + SEND_TIMEOUT.as_millis() as i64 >= lease {
+            break;
+        }
+        deliver(auth, transport, metrics, mail, lease).await?;
     }
     if let Ok(pending) = auth.store.pending_mail_count().await {
         metrics.set_mail_pending(pending);
@@ -62,6 +68,7 @@ async fn deliver(
     transport: &MailTransport,
     metrics: &Metrics,
     mail: &OutboxMail,
+    lease: i64,
 ) -> sqlx::Result<()> {
     let result = match tokio::time::timeout(SEND_TIMEOUT, transport.send(mail)).await {
         Ok(result) => result,
@@ -69,7 +76,9 @@ async fn deliver(
     };
     match result {
         Ok(()) => {
-            auth.store.mark_mail_sent(mail.id, clock::now_ms()).await?;
+            auth.store
+                .mark_mail_sent(mail.id, lease, clock::now_ms())
+                .await?;
             metrics.mail(&mail.kind, "sent");
             let event = Event::success(EventKind::MailSent, "")
                 .user(mail.user_id)
@@ -80,14 +89,14 @@ async fn deliver(
             let wait = backoff(mail.attempts);
             tracing::warn!(mail = mail.id, kind = %mail.kind, attempts = mail.attempts, retry_in_ms = wait, %error, "mail not delivered; will retry");
             auth.store
-                .mark_mail_retry(mail.id, clock::now_ms() + wait, &error)
+                .mark_mail_retry(mail.id, lease, clock::now_ms() + wait, &error)
                 .await?;
             metrics.mail(&mail.kind, "retry");
         }
         Err(SendError::Permanent(error)) => {
             tracing::error!(mail = mail.id, kind = %mail.kind, %error, "mail refused for good");
             auth.store
-                .mark_mail_failed(mail.id, clock::now_ms(), &error)
+                .mark_mail_failed(mail.id, lease, clock::now_ms(), &error)
                 .await?;
             metrics.mail(&mail.kind, "failed");
             let detail = format!("{}: {error}", mail.kind);

@@ -1,6 +1,6 @@
 //! SQLite's write-ahead log is copied into the database file here, every second, from a reader
-//! connection: the one writer has automatic checkpoints off (see `store::connect`), so no
-//! commit ever waits for a checkpoint's copying and syncing.
+//! connection: the one writer checkpoints only past a far threshold (see `store::connect`), so
+//! commits seldom wait for a checkpoint's copying and syncing, and then find little to copy.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 
 use super::outbox::{NewMail, insert_mail};
 use super::pool::{Store, on_pool, on_writer};
-use super::users::is_email_conflict;
+use super::users::{END_ALL_USER_TOKENS, is_email_conflict};
 
 /// A link to store (its token's hash only).
 #[derive(Debug, Clone, Copy)]
@@ -104,16 +104,20 @@ impl Store {
     }
 
     /// A password reset, in one transaction: uses up the token, sets the hash (and marks the
-    /// address verified), ends every other reset link of the user, and queues the notice. `false` (nothing changed) if the
-    /// token was used or expired meanwhile.
+    /// address verified), ends every other link of the user and every session (`reason`), and
+    /// queues the notice. Returns the user and the sessions ended, or `None` (nothing changed)
+    /// if the token was used or expired meanwhile. Ending the sessions in the same transaction
+    /// means a reset never stands without them: no window where the new password is set and an
+    /// intruder's session lives on.
     pub async fn reset_password(
         &self,
         token_hash: &str,
         password_hash: &str,
         notice: NewMail<'_>,
+        reason: &str,
         now: i64,
         now_ms: i64,
-    ) -> sqlx::Result<bool> {
+    ) -> sqlx::Result<Option<(i64, Vec<String>)>> {
         on_writer!(self, |pool| {
             let mut tx = pool.begin().await?;
             let Some(token) = sqlx::query_as::<_, AccountTokenRow>(CONSUME)
@@ -123,7 +127,7 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
             else {
-                return Ok(false);
+                return Ok(None);
             };
             // Opening the link proved the mailbox it went to: that address counts as verified.
             sqlx::query(
@@ -138,15 +142,24 @@ impl Store {
             .bind(token.user_id)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(END_USER_TOKENS)
+            sqlx::query(END_ALL_USER_TOKENS)
                 .bind(now)
                 .bind(token.user_id)
-                .bind("password_reset")
                 .execute(&mut *tx)
                 .await?;
+            let ended: Vec<String> = sqlx::query_scalar(
+                "UPDATE sessions SET revoked_at = $1, revoked_reason = $2
+                 WHERE user_id = $3 AND revoked_at IS NULL
+                 RETURNING id",
+            )
+            .bind(now)
+            .bind(reason)
+            .bind(token.user_id)
+            .fetch_all(&mut *tx)
+            .await?;
             insert_mail!(notice, now_ms).execute(&mut *tx).await?;
             tx.commit().await?;
-            Ok(true)
+            Ok(Some((token.user_id, ended)))
         })
     }
 

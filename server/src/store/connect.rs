@@ -109,15 +109,23 @@ impl Store {
             // One writer connection (see `Pool::Sqlite`); the same options, so an in-memory
             // database is shared by both pools.
             //
-            // The writer never checkpoints: SQLite's automatic checkpoint runs inside the commit
-            // that crosses 1000 WAL pages, copying them into the database file and syncing it,
-            // and every writer queued behind that commit waits (measured: the tail of refresh,
-            // p99 25–50 ms at 1,400 rotations/s). `jobs::wal_checkpoint` checkpoints from a
-            // reader connection instead, beside the writer (WAL lets the two run at once).
+            // The writer rarely checkpoints: SQLite's automatic checkpoint runs inside the commit
+            // that crosses its threshold (1000 WAL pages by default), copying them into the
+            // database file and syncing it, and every writer queued behind that commit waits.
+            // `jobs::wal_checkpoint` copies from a reader connection every second, beside the
+            // writer; but a checkpoint that races the writer never finishes the log, and only a
+            // finished log is rewound, so the writer keeps a far threshold (10,000 pages, ~40 MB)
+            // as the backstop that rewinds it, by then with little left to copy.
+            // `journal_size_limit` truncates the file after a rewind.
             let writes = SqlitePoolOptions::new()
                 .max_connections(1)
                 .acquire_timeout(options.acquire_timeout)
-                .connect_with(connect.clone().pragma("wal_autocheckpoint", "0"))
+                .connect_with(
+                    connect
+                        .clone()
+                        .pragma("wal_autocheckpoint", "10000")
+                        .pragma("journal_size_limit", "67108864"),
+                )
                 .await
                 .with_context(|| format!("could not open the database at `{url}`"))?;
             sqlx::migrate!("./migrations/sqlite")

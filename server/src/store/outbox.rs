@@ -66,13 +66,15 @@ impl Store {
             .map(drop))
     }
 
-    /// Claims up to `limit` due mails until `now_ms + lease_ms` and counts the attempt. On
+    /// Claims up to `limit` due mails until `claimed_until` and counts the attempt; the marks
+    /// take the same `claimed_until`, so a sender whose claim lapsed (and was taken by another)
+    /// records nothing. On
     /// PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim side by side without taking
     /// the same row; SQLite's one writer makes the UPDATE atomic on its own.
     pub async fn claim_mail(
         &self,
         now_ms: i64,
-        lease_ms: i64,
+        claimed_until: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<OutboxMail>> {
         let update = |due: &str| {
@@ -86,7 +88,7 @@ impl Store {
                 sqlx::query_as(&update(DUE))
                     .bind(now_ms)
                     .bind(limit)
-                    .bind(now_ms + lease_ms)
+                    .bind(claimed_until)
                     .fetch_all(writes)
                     .await
             }
@@ -94,7 +96,7 @@ impl Store {
                 sqlx::query_as(&update(&format!("{DUE} FOR UPDATE SKIP LOCKED")))
                     .bind(now_ms)
                     .bind(limit)
-                    .bind(now_ms + lease_ms)
+                    .bind(claimed_until)
                     .fetch_all(pool)
                     .await
             }
@@ -103,55 +105,66 @@ impl Store {
 
     /// Records a delivery and blanks the bodies: a link's token must not outlive its mail
     /// in clear.
-    pub async fn mark_mail_sent(&self, id: i64, now_ms: i64) -> sqlx::Result<()> {
-        on_writer!(self, |pool| {
-            sqlx::query(
-            "UPDATE mail_outbox SET sent_at = $1, claimed_until = NULL, text_body = '', html_body = '',
-                                    last_error = NULL
-             WHERE id = $2"
+    pub async fn mark_mail_sent(
+        &self,
+        id: i64,
+        claimed_until: i64,
+        now_ms: i64,
+    ) -> sqlx::Result<()> {
+        on_writer!(self, |pool| sqlx::query(
+            "UPDATE mail_outbox SET sent_at = $1, claimed_until = NULL, text_body = '',
+                                    html_body = '', last_error = NULL
+             WHERE id = $2 AND claimed_until = $3"
         )
         .bind(now_ms)
         .bind(id)
+        .bind(claimed_until)
         .execute(pool)
         .await
-        .map(drop)
-        })
+        .map(drop))
     }
 
     /// Releases a mail that failed for now, due again at `next_attempt_ms`.
     pub async fn mark_mail_retry(
         &self,
         id: i64,
+        claimed_until: i64,
         next_attempt_ms: i64,
         error: &str,
     ) -> sqlx::Result<()> {
         on_writer!(self, |pool| sqlx::query(
             "UPDATE mail_outbox SET claimed_until = NULL, next_attempt_at = $1, last_error = $2
-             WHERE id = $3"
+             WHERE id = $3 AND claimed_until = $4"
         )
         .bind(next_attempt_ms)
         .bind(error)
         .bind(id)
+        .bind(claimed_until)
         .execute(pool)
         .await
         .map(drop))
     }
 
     /// Gives a mail up: the relay refused it for good. Bodies are blanked as on delivery.
-    pub async fn mark_mail_failed(&self, id: i64, now_ms: i64, error: &str) -> sqlx::Result<()> {
-        on_writer!(self, |pool| {
-            sqlx::query(
-            "UPDATE mail_outbox SET failed_at = $1, claimed_until = NULL, text_body = '', html_body = '',
-                                    last_error = $2
-             WHERE id = $3"
+    pub async fn mark_mail_failed(
+        &self,
+        id: i64,
+        claimed_until: i64,
+        now_ms: i64,
+        error: &str,
+    ) -> sqlx::Result<()> {
+        on_writer!(self, |pool| sqlx::query(
+            "UPDATE mail_outbox SET failed_at = $1, claimed_until = NULL, text_body = '',
+                                    html_body = '', last_error = $2
+             WHERE id = $3 AND claimed_until = $4"
         )
         .bind(now_ms)
         .bind(error)
         .bind(id)
+        .bind(claimed_until)
         .execute(pool)
         .await
-        .map(drop)
-        })
+        .map(drop))
     }
 
     /// Mails not yet delivered nor given up (the `/metrics` gauge).

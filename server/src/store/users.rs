@@ -40,6 +40,12 @@ pub struct NewUser<'a> {
 const USER_COLUMNS: &str =
     "id, email, username, password_hash, first_name, last_name, date_joined, email_verified_at";
 
+/// Ends every live mailed link (`account_tokens`) of user `$2`, whatever its purpose, at `$1`:
+/// a new password ends every link sent before it (a pending change of address above all:
+/// whoever asked for it may be the attacker the new password locks out).
+pub(super) const END_ALL_USER_TOKENS: &str = "UPDATE account_tokens SET used_at = $1
+     WHERE user_id = $2 AND used_at IS NULL";
+
 /// Whether `error` is the UNIQUE constraint on `users.email` (two accounts, one mailbox).
 pub(super) fn is_email_conflict(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation() && db.message().contains("email"))
@@ -106,8 +112,8 @@ impl Store {
         })
     }
 
-    /// Replaces the password hash of `user_id`; the user's unused reset links end with the old
-    /// password (OWASP Forgot Password Cheat Sheet).
+    /// Replaces the password hash of `user_id`; every unused link of the user (reset, change of
+    /// address, verification) ends with the old password (OWASP Forgot Password Cheat Sheet).
     pub async fn set_password_hash(
         &self,
         user_id: i64,
@@ -121,14 +127,11 @@ impl Store {
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query(
-                "UPDATE account_tokens SET used_at = $1
-                 WHERE user_id = $2 AND purpose = 'password_reset' AND used_at IS NULL",
-            )
-            .bind(now)
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query(END_ALL_USER_TOKENS)
+                .bind(now)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await
         })
     }

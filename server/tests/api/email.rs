@@ -268,6 +268,33 @@ async fn a_password_change_kills_an_outstanding_reset_link() {
     app.login_ok(ADA, NEW_PASSWORD).await;
 }
 
+/// Someone who knew the password asks to move the account to their own address; the owner,
+/// warned by the notice, resets the password. The pending change must die with the old
+/// password, or opening its link afterwards would still hand the account over.
+#[tokio::test]
+async fn a_new_password_kills_a_pending_change_of_address() {
+    const INTRUDER: &str = "intruder@example.org";
+    let sink = MailSink::start().await;
+    let app = spawn_mailing(&sink, |_| {}).await;
+    let intruder = app.register_ok(ADA, PASSWORD).await.tokens;
+    assert_detail_only(change_email(&app, &intruder.access, INTRUDER, PASSWORD).await).await;
+    let change = sink.wait_for(INTRUDER, 1).await[0].link_token(&confirm_link());
+    // The owner's first mail is the notice of the change; the reset link is the second.
+    sink.wait_for(ADA, 1).await;
+
+    let reset = reset_token(&app, &sink, ADA, 2).await;
+    assert_detail_only(confirm_reset(&app, &reset, NEW_PASSWORD, NEW_PASSWORD).await).await;
+
+    assert_only_field_error(confirm_change(&app, &change).await, "token").await;
+    app.assert_session_revoked(&intruder).await;
+    app.login_ok(ADA, NEW_PASSWORD).await;
+    assert_unauthorized(
+        app.login(INTRUDER, NEW_PASSWORD).await,
+        "authentication_failed",
+    )
+    .await;
+}
+
 #[tokio::test]
 async fn a_bad_new_password_is_a_field_error_and_the_link_still_works() {
     let sink = MailSink::start().await;
