@@ -10,6 +10,7 @@ use super::fields::{self, FieldErrors};
 use super::mail;
 use super::mfa_challenge::{self, MfaChallenge};
 use super::password_policy::{Attributes, PasswordPolicy};
+use super::reauthentication::SignedInChange;
 use super::revoke::end_user_sessions;
 use super::second_factors;
 use super::throttle::{Account, Action, Throttled};
@@ -292,12 +293,7 @@ pub async fn change_password(
         .user_by_id(user_id)
         .await?
         .ok_or(PasswordChangeError::UserNotFound)?;
-    let attributes = Attributes {
-        email: &user.email,
-        username: &user.username,
-        first_name: &user.first_name,
-        last_name: &user.last_name,
-    };
+    let attributes = Attributes::of(&user);
     let mut errors = FieldErrors::new();
     let current = fields::text(&mut errors, "current_password", form.current_password);
     let new = fields::new_password(
@@ -317,17 +313,15 @@ pub async fn change_password(
             "The two password fields didn't match.",
         )));
     }
-    let current_matches = auth
-        .hasher
-        .verify(&current, Some(user.password_hash))
-        .await
-        .map_err(PasswordChangeError::Hashing)?;
-    if !current_matches {
-        let event = Event::failure(EventKind::PasswordChanged, &client.ip)
-            .user(user.id)
-            .session(session_id)
-            .detail("wrong current password");
-        auth.audit.record(event).await;
+    let reproved = SignedInChange {
+        user: &user,
+        session_id,
+        kind: EventKind::PasswordChanged,
+    }
+    .password_is(auth, client, &current, "wrong current password")
+    .await
+    .map_err(PasswordChangeError::Hashing)?;
+    if !reproved {
         return Err(PasswordChangeError::Invalid(fields::one(
             "current_password",
             "Your old password was entered incorrectly. Please enter it again.",

@@ -5,6 +5,7 @@
 use super::domain::Email;
 use super::email::{INVALID_LINK, Purpose, send_link};
 use super::fields::{self, FieldErrors};
+use super::reauthentication::SignedInChange;
 use super::revoke::end_user_sessions;
 use super::throttle::{Account, Action, Throttled};
 use super::{Auth, Client, mail, one_time};
@@ -66,17 +67,15 @@ pub async fn request_change(
             "This is already your email address.",
         )));
     }
-    let matches = auth
-        .hasher
-        .verify(&password, Some(user.password_hash.clone()))
-        .await
-        .map_err(EmailChangeError::Hashing)?;
-    if !matches {
-        let event = Event::failure(EventKind::EmailChangeRequested, &client.ip)
-            .user(user.id)
-            .session(session_id)
-            .detail("wrong password");
-        auth.audit.record(event).await;
+    let reproved = SignedInChange {
+        user: &user,
+        session_id,
+        kind: EventKind::EmailChangeRequested,
+    }
+    .password_is(auth, client, &password, "wrong password")
+    .await
+    .map_err(EmailChangeError::Hashing)?;
+    if !reproved {
         return Err(EmailChangeError::Invalid(fields::one(
             "password",
             "Your password was entered incorrectly. Please enter it again.",

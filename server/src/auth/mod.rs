@@ -22,6 +22,7 @@ pub mod passkeys;
 pub mod password;
 pub mod password_policy;
 pub mod policy;
+pub mod reauthentication;
 pub mod recovery;
 pub mod recovery_codes;
 pub mod revocations;

@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 
 use app::rules;
 
+use crate::store::UserRow;
+
 /// Django's `CommonPasswordValidator` list (django/contrib/auth/common-passwords.txt.gz,
 /// BSD-3-Clause, from Royce Williams' compilation of breached passwords), keeping only the
 /// entries long enough to pass the length rule: shorter ones can never get this far.
@@ -28,6 +30,18 @@ pub struct Attributes<'a> {
     pub username: &'a str,
     pub first_name: &'a str,
     pub last_name: &'a str,
+}
+
+impl<'a> Attributes<'a> {
+    /// The attributes of a stored account.
+    pub fn of(user: &'a UserRow) -> Self {
+        Self {
+            email: &user.email,
+            username: &user.username,
+            first_name: &user.first_name,
+            last_name: &user.last_name,
+        }
+    }
 }
 
 /// The policy, with the configured minimum length.

@@ -105,12 +105,7 @@ pub async fn confirm_reset(
         .user_by_id(row.user_id)
         .await?
         .ok_or_else(invalid_link)?;
-    let attributes = Attributes {
-        email: &user.email,
-        username: &user.username,
-        first_name: &user.first_name,
-        last_name: &user.last_name,
-    };
+    let attributes = Attributes::of(&user);
     let mut errors = FieldErrors::new();
     let new = fields::new_password(
         &mut errors,

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::email::send_notice;
 use super::fields::{self, FieldErrors};
+use super::reauthentication::SignedInChange;
 use super::recovery_codes::RecoveryCodes;
 use super::sealed::{Sealer, Unopenable};
 use super::throttle::{Account, Action, Throttled};
@@ -84,12 +85,7 @@ pub async fn status(auth: &Auth, user_id: i64) -> sqlx::Result<SecondFactors> {
 
 /// Whether sign-in of `user_id` asks for a second factor.
 pub async fn totp_on(auth: &Auth, user_id: i64) -> sqlx::Result<bool> {
-    Ok(auth
-        .store
-        .second_factors(user_id)
-        .await?
-        .totp_confirmed_at
-        .is_some())
+    Ok(status(auth, user_id).await?.totp)
 }
 
 /// Starts setting up an authenticator app for `user_id`: a new secret, stored sealed and
@@ -265,19 +261,17 @@ async fn check_password(
     kind: EventKind,
 ) -> Result<(), SecondFactorError> {
     let password = fields::presence(password).map_err(|message| invalid("password", message))?;
-    let matches = auth
-        .hasher
-        .verify(password, Some(user.password_hash.clone()))
-        .await
-        .map_err(SecondFactorError::Hashing)?;
-    if matches {
+    let reproved = SignedInChange {
+        user,
+        session_id,
+        kind,
+    }
+    .password_is(auth, client, password, "wrong password")
+    .await
+    .map_err(SecondFactorError::Hashing)?;
+    if reproved {
         return Ok(());
     }
-    let event = Event::failure(kind, &client.ip)
-        .user(user.id)
-        .session(session_id)
-        .detail("wrong password");
-    auth.audit.record(event).await;
     Err(invalid(
         "password",
         "Your password was entered incorrectly. Please enter it again.",

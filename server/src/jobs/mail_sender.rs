@@ -57,9 +57,6 @@ async fn deliver_due(
         }
         deliver(auth, transport, metrics, mail, lease).await?;
     }
-    if let Ok(pending) = auth.store.pending_mail_count().await {
-        metrics.set_mail_pending(pending);
-    }
     Ok(claimed.len())
 }
 

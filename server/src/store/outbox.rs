@@ -68,39 +68,29 @@ impl Store {
 
     /// Claims up to `limit` due mails until `claimed_until` and counts the attempt; the marks
     /// take the same `claimed_until`, so a sender whose claim lapsed (and was taken by another)
-    /// records nothing. On
-    /// PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim side by side without taking
-    /// the same row; SQLite's one writer makes the UPDATE atomic on its own.
+    /// records nothing. On PostgreSQL `FOR UPDATE SKIP LOCKED` lets instances claim side by
+    /// side without taking the same row; SQLite's one writer makes the UPDATE atomic on its own.
     pub async fn claim_mail(
         &self,
         now_ms: i64,
         claimed_until: i64,
         limit: i64,
     ) -> sqlx::Result<Vec<OutboxMail>> {
-        let update = |due: &str| {
-            format!(
-                "UPDATE mail_outbox SET claimed_until = $3, attempts = attempts + 1
-                 WHERE id IN ({due}) RETURNING {CLAIMED_COLUMNS}"
-            )
+        // Only PostgreSQL needs (and has) row locks here.
+        let lock = match &self.pool {
+            Pool::Sqlite { .. } => "",
+            Pool::Postgres(_) => " FOR UPDATE SKIP LOCKED",
         };
-        match &self.pool {
-            Pool::Sqlite { writes, .. } => {
-                sqlx::query_as(&update(DUE))
-                    .bind(now_ms)
-                    .bind(limit)
-                    .bind(claimed_until)
-                    .fetch_all(writes)
-                    .await
-            }
-            Pool::Postgres(pool) => {
-                sqlx::query_as(&update(&format!("{DUE} FOR UPDATE SKIP LOCKED")))
-                    .bind(now_ms)
-                    .bind(limit)
-                    .bind(claimed_until)
-                    .fetch_all(pool)
-                    .await
-            }
-        }
+        let claim = format!(
+            "UPDATE mail_outbox SET claimed_until = $3, attempts = attempts + 1
+             WHERE id IN ({DUE}{lock}) RETURNING {CLAIMED_COLUMNS}"
+        );
+        on_writer!(self, |pool| sqlx::query_as(&claim)
+            .bind(now_ms)
+            .bind(limit)
+            .bind(claimed_until)
+            .fetch_all(pool)
+            .await)
     }
 
     /// Records a delivery and blanks the bodies: a link's token must not outlive its mail

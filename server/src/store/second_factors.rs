@@ -30,6 +30,24 @@ const DELETE_RECOVERY_CODES: &str = "DELETE FROM recovery_codes WHERE user_id = 
 const INSERT_RECOVERY_CODE: &str =
     "INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)";
 
+/// Inside transaction `$tx`: the recovery codes of `$user_id` become exactly `$hashes`.
+macro_rules! store_recovery_codes {
+    ($tx:expr, $user_id:expr, $hashes:expr, $now:expr) => {{
+        sqlx::query(DELETE_RECOVERY_CODES)
+            .bind($user_id)
+            .execute(&mut *$tx)
+            .await?;
+        for hash in $hashes {
+            sqlx::query(INSERT_RECOVERY_CODE)
+                .bind($user_id)
+                .bind(hash)
+                .bind($now)
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+
 impl Store {
     /// Stores a pending setup for `user_id`, replacing an earlier pending one, but never a
     /// confirmed one: `false` (nothing stored) when TOTP is already on.
@@ -88,18 +106,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             }
-            sqlx::query(DELETE_RECOVERY_CODES)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            for hash in recovery_code_hashes {
-                sqlx::query(INSERT_RECOVERY_CODE)
-                    .bind(user_id)
-                    .bind(hash)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            store_recovery_codes!(tx, user_id, recovery_code_hashes, now);
             tx.commit().await?;
             Ok(true)
         })
@@ -150,18 +157,7 @@ impl Store {
                 tx.rollback().await?;
                 return Ok(false);
             }
-            sqlx::query(DELETE_RECOVERY_CODES)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            for hash in hashes {
-                sqlx::query(INSERT_RECOVERY_CODE)
-                    .bind(user_id)
-                    .bind(hash)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-            }
+            store_recovery_codes!(tx, user_id, hashes, now);
             tx.commit().await?;
             Ok(true)
         })

@@ -40,6 +40,12 @@ pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Respo
         Ok(count) => state.metrics.set_active_sessions(count),
         Err(error) => tracing::warn!(%error, "could not count live sessions"),
     }
+    // Counted when asked for, like the sessions above: the sender job polls twice a second
+    // and should not count the outbox each time for a gauge nobody may read.
+    match auth.store.pending_mail_count().await {
+        Ok(count) => state.metrics.set_mail_pending(count),
+        Err(error) => tracing::warn!(%error, "could not count pending mail"),
+    }
     let mut response = (StatusCode::OK, state.metrics.encode()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -1,0 +1,39 @@
+//! Proving the password again before a sensitive change (new password, new address, second
+//! factors off or new recovery codes): one rule, audited the same way everywhere.
+
+use super::{Auth, Client};
+use crate::store::UserRow;
+use crate::telemetry::{Event, EventKind};
+
+/// A change a signed-in user asks for (`kind`), from `session_id`.
+pub struct SignedInChange<'a> {
+    pub user: &'a UserRow,
+    pub session_id: &'a str,
+    pub kind: EventKind,
+}
+
+impl SignedInChange<'_> {
+    /// Whether `password` is the user's: the one rule for proving the password again before
+    /// a sensitive change (OWASP ASVS 3.3.3, 2.5.x). A wrong one is audited as a failed
+    /// `kind` with `detail`; the caller refuses in its own field's words.
+    pub async fn password_is(
+        &self,
+        auth: &Auth,
+        client: &Client,
+        password: &str,
+        detail: &str,
+    ) -> anyhow::Result<bool> {
+        let matches = auth
+            .hasher
+            .verify(password, Some(self.user.password_hash.clone()))
+            .await?;
+        if !matches {
+            let event = Event::failure(self.kind, &client.ip)
+                .user(self.user.id)
+                .session(self.session_id)
+                .detail(detail);
+            auth.audit.record(event).await;
+        }
+        Ok(matches)
+    }
+}
