@@ -184,6 +184,10 @@ async fn flush_expired_deletes_only_sessions_past_their_end() {
         config.database_url = Some(long_lived.database_url.clone());
         config.jwt_refresh_token_lifetime = Duration::from_secs(1);
         config.jwt_access_token_lifetime = Duration::from_secs(1);
+        // Its idle timeout would default to the 1 s lifetime, and its flush job (which runs at
+        // start) would then delete the long-lived instance's session if this start took over a
+        // second (seen on a loaded machine): only the command under test may delete here.
+        config.session_idle_timeout = Some(Duration::from_secs(3600));
     })
     .await;
     let expired = short_lived
