@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=move || page.set(Page::Register)/>
                     <Route path=path!("/sessions") view=move || page.set(Page::Sessions)/>
                     <Route path=path!("/password") view=move || page.set(Page::Password)/>
+                    <Route path=path!("/security") view=move || page.set(Page::Security)/>
                     <Route path=path!("/forgot-password") view=move || page.set(Page::ForgotPassword)/>
                     <Route path=path!("/reset-password") view=move || page.set(Page::ResetPassword)/>
                     <Route path=path!("/verify-email")

@@ -70,6 +70,15 @@ pub async fn decode<T: DeserializeOwned>(response: Response) -> Result<T, Client
     }
 }
 
+/// The answer's body as JSON text, for a caller that hands it on as it is, or its error.
+pub async fn text(response: Response) -> Result<String, ClientError> {
+    if response.ok() {
+        response.text().await.map_err(|_| ClientError::Network)
+    } else {
+        Err(error_of(response).await)
+    }
+}
+
 /// Success without a body (204, 205), or the error.
 pub async fn expect_empty(response: Response) -> Result<(), ClientError> {
     if response.ok() {

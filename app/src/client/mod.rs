@@ -7,8 +7,10 @@
 mod error;
 mod http;
 mod refresh;
+mod second_factors;
 pub mod tokens;
 pub mod watch;
+mod webauthn;
 
 use crate::api::{
     AuthResponse, EmailChangeRequest, EmailRequest, EmailTokenRequest, LoginRequest, LogoutRequest,
@@ -17,6 +19,7 @@ use crate::api::{
 };
 pub use error::ClientError;
 use http::{Verb, decode, expect_empty, json, send};
+pub use second_factors::*;
 
 /// A call as the signed-in user: Bearer access token; on 401 one shared refresh, one retry.
 async fn authorized(
@@ -47,8 +50,12 @@ async fn post(path: &str, body: &str) -> Result<(), ClientError> {
 /// Signs in; on success the tokens are stored.
 pub async fn login(request: &LoginRequest) -> Result<AuthResponse, ClientError> {
     let body = json(request)?;
-    let answer: AuthResponse =
-        decode(send(Verb::Post, "/api/login/", Some(&body), None).await?).await?;
+    signed_in(send(Verb::Post, "/api/login/", Some(&body), None).await?).await
+}
+
+/// A sign-in answer (`{user, tokens}`): stores its tokens.
+async fn signed_in(response: gloo_net::http::Response) -> Result<AuthResponse, ClientError> {
+    let answer: AuthResponse = decode(response).await?;
     tokens::store(&answer.tokens);
     Ok(answer)
 }

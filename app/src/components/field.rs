@@ -16,6 +16,9 @@ pub fn Field(
     /// The `autocomplete` hint for password managers.
     #[prop(default = "off")]
     autocomplete: &'static str,
+    /// The `inputmode` hint for on-screen keyboards ("numeric" for codes).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
     /// The field's value, two-way.
     value: RwSignal<String>,
     /// The error to show under the field, if any.
@@ -31,6 +34,7 @@ pub fn Field(
                 name=name
                 type=kind
                 autocomplete=autocomplete
+                inputmode=inputmode
                 aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
                 aria-describedby=error_id.clone()
                 prop:value=move || value.get()

@@ -24,6 +24,7 @@ pub fn AccountNav() -> impl IntoView {
                 <a href="/">"Profile"</a>
                 <a href="/sessions">"Sessions"</a>
                 <a href="/password">"Password"</a>
+                <a href="/security">"Security"</a>
                 <button type="button" class="secondary compact" on:click=sign_out disabled=move || busy.get()>
                     "Sign out"
                 </button>

@@ -1,18 +1,22 @@
-//! Sign in with email and password; the way to a password reset, and to a new verification
-//! mail when the server wants the address verified first.
+//! Sign in with email and password, then a code when the account has a second factor; or with
+//! a passkey alone. The way to a password reset, and to a new verification mail when the
+//! server wants the address verified first.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::LoginRequest;
+use leptos::either::Either;
+
+use crate::api::{LoginRequest, MfaLoginRequest};
 use crate::auth::use_auth;
+use crate::client::{self, ClientError};
 use crate::components::{
     Checks, Field, FormAlert, FormState, ResendVerification, Status, SubmitButton,
 };
 use crate::navigation::leave_if_signed_in;
-use crate::{client, rules};
+use crate::rules;
 
 /// Where a password reset sends the visitor.
 pub const PASSWORD_RESET_NOTICE: &str = "/login?notice=password-reset";
@@ -33,15 +37,34 @@ fn notice(key: &str) -> Option<&'static str> {
 
 /// The `code` of a sign-in refused until the address is verified (`EMAIL_VERIFICATION=mandatory`).
 const EMAIL_NOT_VERIFIED: &str = "email_not_verified";
+/// The `code` of a right password for an account with a second factor: a code step follows.
+const MFA_REQUIRED: &str = "mfa_required";
+/// The `code` of a second step whose sign-in expired or had too many wrong codes.
+const MFA_TOKEN_INVALID: &str = "mfa_token_invalid";
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    leave_if_signed_in();
+    let notice = use_query_map().with_untracked(|query| query.get_str("notice").and_then(notice));
+    // The `mfa_token` of a right password, while the code step is showing.
+    let second_step = RwSignal::new(None::<String>);
+    let message = RwSignal::new(notice.map(str::to_owned));
+    move || match second_step.get() {
+        None => Either::Left(view! { <PasswordStep second_step message/> }),
+        Some(mfa_token) => Either::Right(view! { <CodeStep mfa_token second_step message/> }),
+    }
+}
+
+/// The first step: email and password, or a passkey.
+#[component]
+fn PasswordStep(
+    second_step: RwSignal<Option<String>>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let form = FormState::new();
     let auth = use_auth();
-    leave_if_signed_in();
-    let notice = use_query_map().with_untracked(|query| query.get_str("notice").and_then(notice));
     let unverified = Memo::new(move |_| {
         form.errors
             .with(|errors| errors.code.as_deref() == Some(EMAIL_NOT_VERIFIED))
@@ -61,7 +84,23 @@ pub fn LoginPage() -> impl IntoView {
             password: Some(password.get_untracked()),
         };
         form.submit(checks, async move {
-            client::login(&request).await?;
+            match client::login(&request).await {
+                Err(ClientError::Api(refused)) if refused.code.as_deref() == Some(MFA_REQUIRED) => {
+                    message.set(None);
+                    second_step.set(refused.mfa_token);
+                    Ok(())
+                }
+                Err(error) => Err(error),
+                Ok(_) => {
+                    auth.set(true);
+                    Ok(())
+                }
+            }
+        });
+    };
+    let with_passkey = move |_| {
+        form.submit(Checks::default(), async move {
+            client::login_with_passkey().await?;
             auth.set(true);
             Ok(())
         });
@@ -72,7 +111,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="card">
             <h1>"Sign in"</h1>
             <p class="lead">"Welcome back. Sign in to your account."</p>
-            <Status message=notice.map(str::to_owned)/>
+            <Status message/>
             <form on:submit=on_submit novalidate>
                 <FormAlert message=form.summary()/>
                 {move || unverified.get().then(|| view! {
@@ -84,7 +123,106 @@ pub fn LoginPage() -> impl IntoView {
                 <p class="aside"><a href="/forgot-password">"Forgot password?"</a></p>
                 <SubmitButton form label="Sign in" busy="Signing in…"/>
             </form>
+            <p class="or">"or"</p>
+            <button type="button" class="secondary wide" on:click=with_passkey disabled=move || form.busy.get()>
+                "Sign in with a passkey"
+            </button>
             <p class="switch">"New here? " <a href="/register">"Create an account"</a></p>
+        </section>
+    }
+}
+
+/// The second step: a code from the authenticator app, or one of the recovery codes.
+#[component]
+fn CodeStep(
+    mfa_token: String,
+    second_step: RwSignal<Option<String>>,
+    message: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let code = RwSignal::new(String::new());
+    let recovery = RwSignal::new(false);
+    let form = FormState::new();
+    let auth = use_auth();
+    let mfa_token = StoredValue::new(mfa_token);
+
+    let on_submit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let entered = code.get_untracked().trim().to_owned();
+        let field = if recovery.get_untracked() {
+            "recovery_code"
+        } else {
+            "code"
+        };
+        let mut checks = Checks::default();
+        checks.require(field, entered.is_empty(), "This field may not be blank.");
+        let mut request = MfaLoginRequest {
+            mfa_token: Some(mfa_token.get_value()),
+            ..MfaLoginRequest::default()
+        };
+        if recovery.get_untracked() {
+            request.recovery_code = Some(entered);
+        } else {
+            request.code = Some(entered);
+        }
+        form.submit(checks, async move {
+            match client::login_mfa(&request).await {
+                Err(ClientError::Api(refused))
+                    if refused.code.as_deref() == Some(MFA_TOKEN_INVALID) =>
+                {
+                    // The sign-in expired or had too many wrong codes: start again.
+                    message.set(refused.detail);
+                    second_step.set(None);
+                    Ok(())
+                }
+                Err(error) => Err(error),
+                Ok(_) => {
+                    auth.set(true);
+                    Ok(())
+                }
+            }
+        });
+    };
+    let switch = move |_| {
+        recovery.update(|on| *on = !*on);
+        code.set(String::new());
+        form.errors.set(Default::default());
+    };
+
+    view! {
+        <section class="card">
+            <h1>"Two-step verification"</h1>
+            <p class="lead">
+                {move || if recovery.get() {
+                    "Enter one of the recovery codes you saved when you set up the app. Each works once."
+                } else {
+                    "Enter the 6-digit code your authenticator app shows for Gatehouse."
+                }}
+            </p>
+            <form on:submit=on_submit novalidate>
+                <FormAlert message=form.summary()/>
+                {move || if recovery.get() {
+                    Either::Left(view! {
+                        <Field label="Recovery code" name="recovery_code" value=code error=form.field("recovery_code")/>
+                    })
+                } else {
+                    Either::Right(view! {
+                        <Field label="Authentication code" name="code" autocomplete="one-time-code" inputmode="numeric"
+                            value=code error=form.field("code")/>
+                    })
+                }}
+                <SubmitButton form label="Verify" busy="Verifying…"/>
+            </form>
+            <p class="switch">
+                <button type="button" class="link" on:click=switch>
+                    {move || if recovery.get() {
+                        "Use the authenticator app instead"
+                    } else {
+                        "Use a recovery code instead"
+                    }}
+                </button>
+                " · "
+                <button type="button" class="link" on:click=move |_| second_step.set(None)>"Start over"</button>
+            </p>
         </section>
     }
 }

@@ -8,6 +8,7 @@ mod password;
 mod profile;
 mod register;
 mod reset_password;
+mod security;
 mod sessions;
 
 pub use email_link::{EmailLink, EmailLinkPage};
@@ -18,9 +19,10 @@ pub use password::PasswordPage;
 pub use profile::ProfilePage;
 pub use register::RegisterPage;
 pub use reset_password::ResetPasswordPage;
+pub use security::SecurityPage;
 pub use sessions::SessionsPage;
 
-use leptos::either::EitherOf9;
+use leptos::either::EitherOf10;
 use leptos::prelude::*;
 
 /// The pages, one per route in `App`, and the fallback.
@@ -31,6 +33,7 @@ pub enum Page {
     Register,
     Sessions,
     Password,
+    Security,
     ForgotPassword,
     ResetPassword,
     /// `/verify-email` and `/confirm-email`: one page, told which link it handles.
@@ -48,14 +51,15 @@ pub enum Page {
 #[component]
 pub fn CurrentPage(page: RwSignal<Page>) -> impl IntoView {
     move || match page.get() {
-        Page::Profile => EitherOf9::A(view! { <ProfilePage/> }),
-        Page::Login => EitherOf9::B(view! { <LoginPage/> }),
-        Page::Register => EitherOf9::C(view! { <RegisterPage/> }),
-        Page::Sessions => EitherOf9::D(view! { <SessionsPage/> }),
-        Page::Password => EitherOf9::E(view! { <PasswordPage/> }),
-        Page::ForgotPassword => EitherOf9::F(view! { <ForgotPasswordPage/> }),
-        Page::ResetPassword => EitherOf9::G(view! { <ResetPasswordPage/> }),
-        Page::EmailLink(link) => EitherOf9::H(view! { <EmailLinkPage link/> }),
-        Page::NotFound => EitherOf9::I(view! { <NotFound/> }),
+        Page::Profile => EitherOf10::A(view! { <ProfilePage/> }),
+        Page::Login => EitherOf10::B(view! { <LoginPage/> }),
+        Page::Register => EitherOf10::C(view! { <RegisterPage/> }),
+        Page::Sessions => EitherOf10::D(view! { <SessionsPage/> }),
+        Page::Password => EitherOf10::E(view! { <PasswordPage/> }),
+        Page::Security => EitherOf10::F(view! { <SecurityPage/> }),
+        Page::ForgotPassword => EitherOf10::G(view! { <ForgotPasswordPage/> }),
+        Page::ResetPassword => EitherOf10::H(view! { <ResetPasswordPage/> }),
+        Page::EmailLink(link) => EitherOf10::I(view! { <EmailLinkPage link/> }),
+        Page::NotFound => EitherOf10::J(view! { <NotFound/> }),
     }
 }

@@ -3,8 +3,8 @@
 //! become answers.
 
 use app::api::{
-    EmailChangeRequest, LoginRequest, PasswordChangeRequest, PasswordResetConfirmRequest,
-    RegisterRequest, SessionInfo, TokenPair, UpdateUserRequest, User,
+    EmailChangeRequest, LoginRequest, MfaLoginRequest, PasskeyInfo, PasswordChangeRequest,
+    PasswordResetConfirmRequest, RegisterRequest, SessionInfo, TokenPair, UpdateUserRequest, User,
 };
 
 use crate::auth::credentials::{PasswordChangeForm, RegistrationForm, SignInForm};
@@ -15,9 +15,7 @@ use crate::auth::tokens::IssuedPair;
 use crate::auth::users::NamesForm;
 use crate::auth::{passkey_sign_in, passkeys};
 use crate::clock::rfc3339;
-use crate::http::mfa_api::{
-    MfaLoginRequest, PasskeyInfo, PasskeyLoginRequest, PasskeyRegisterRequest,
-};
+use crate::http::mfa_api::{PasskeyLoginRequest, PasskeyRegisterRequest};
 use crate::store::{PasskeyRow, SessionRow, UserRow};
 
 impl From<IssuedPair> for TokenPair {

@@ -2,7 +2,8 @@
 //! for accounts with a second factor) and logout.
 
 use app::api::{
-    AuthResponse, LoginRequest, LogoutRequest, PendingVerification, RegisterRequest, TokenPair,
+    AuthResponse, LoginRequest, LogoutRequest, MfaLoginRequest, PendingVerification,
+    RegisterRequest, TokenPair,
 };
 use axum::Json;
 use axum::extract::State;
@@ -21,7 +22,6 @@ use crate::auth::mfa_challenge::{self, MfaForm};
 use crate::auth::sessions::{self, LogoutScope};
 use crate::http::error::{ApiError, AuthError, BadRequestBody};
 use crate::http::extract::{AppJson, ClientInfo};
-use crate::http::mfa_api::MfaLoginRequest;
 use crate::http::openapi::{JsonBody, SignInRefused, Throttled, TokenRefused, Unavailable};
 use crate::http::state::AppState;
 use crate::http::views;

@@ -2,6 +2,9 @@
 //! authenticator app (TOTP, RFC 6238) and confirming it with a first code, turning it off, and
 //! a new set of recovery codes. Finishing a sign-in with a code is `auth`'s `/login/mfa`.
 
+use app::api::{
+    MfaStatus, PasswordRequest, RecoveryCodesResponse, TotpConfirmRequest, TotpSetupResponse,
+};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,9 +14,6 @@ use utoipa_axum::routes;
 use crate::auth::{passkeys, second_factors};
 use crate::http::error::{ApiError, BadRequestBody};
 use crate::http::extract::{AppJson, AuthUser, ClientInfo};
-use crate::http::mfa_api::{
-    MfaStatus, PasswordRequest, RecoveryCodesResponse, TotpConfirmRequest, TotpSetupResponse,
-};
 use crate::http::openapi::{BearerRefused, JsonBody, Throttled, Unavailable};
 use crate::http::qr;
 use crate::http::state::AppState;

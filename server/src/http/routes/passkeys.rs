@@ -3,7 +3,7 @@
 //! alone (begin, then finish with what `navigator.credentials.get()` gave). The user's list is
 //! in `GET /api/mfa/`.
 
-use app::api::AuthResponse;
+use app::api::{AuthResponse, PasskeyInfo, PasskeyRenameRequest};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,9 +17,7 @@ use crate::auth::passkey_sign_in;
 use crate::auth::passkeys::{self, Begun};
 use crate::http::error::{ApiError, AuthError, BadRequestBody, Detail, SignInForbidden};
 use crate::http::extract::{AppJson, AuthUser, ClientInfo};
-use crate::http::mfa_api::{
-    PasskeyCeremony, PasskeyInfo, PasskeyLoginRequest, PasskeyRegisterRequest, PasskeyRenameRequest,
-};
+use crate::http::mfa_api::{PasskeyCeremony, PasskeyLoginRequest, PasskeyRegisterRequest};
 use crate::http::openapi::{BearerRefused, JsonBody, Throttled, Unavailable};
 use crate::http::state::AppState;
 use crate::http::views;

@@ -4,6 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod second_factors;
+pub use second_factors::{
+    MfaLoginRequest, MfaStatus, PasskeyInfo, PasskeyRenameRequest, PasswordRequest,
+    RecoveryCodesResponse, TotpConfirmRequest, TotpSetupResponse,
+};
+
 /// `GET /api/user/` and the `user` of sign-in answers (seed 004).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -309,11 +315,14 @@ pub struct EmailChangeRequest {
     pub password: Option<String>,
 }
 
-/// Any error body: DRF's `{"detail", "code"}` or `{"field": ["message", ...]}`.
+/// Any error body: DRF's `{"detail", "code"}` or `{"field": ["message", ...]}`; a sign-in's
+/// 403 `mfa_required` adds the `mfa_token` that finishes it (its `methods` are not kept: the
+/// page offers both).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ErrorBody {
     pub detail: Option<String>,
     pub code: Option<String>,
+    pub mfa_token: Option<String>,
     pub fields: BTreeMap<String, Vec<String>>,
 }
 
@@ -339,6 +348,10 @@ impl<'de> Deserialize<'de> for ErrorBody {
                     match key.as_str() {
                         "detail" => body.detail = map.next_value()?,
                         "code" => body.code = map.next_value()?,
+                        "mfa_token" => body.mfa_token = map.next_value()?,
+                        "methods" => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
                         _ => {
                             let messages = map.next_value()?;
                             body.fields.insert(key, messages);
@@ -392,5 +405,16 @@ mod tests {
                 .unwrap();
         assert_eq!(body.summary().as_deref(), Some("Token is expired"));
         assert_eq!(body.code.as_deref(), Some("token_expired"));
+    }
+
+    #[test]
+    fn a_second_factor_request_keeps_its_token_and_no_field_errors() {
+        let body: ErrorBody = serde_json::from_str(
+            r#"{"detail": "Enter a code.", "code": "mfa_required", "mfa_token": "t0k", "methods": ["totp", "recovery_code"]}"#,
+        )
+        .unwrap();
+        assert_eq!(body.code.as_deref(), Some("mfa_required"));
+        assert_eq!(body.mfa_token.as_deref(), Some("t0k"));
+        assert!(body.fields.is_empty());
     }
 }
