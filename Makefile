@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # npm's binaryen wasm-opt must come before any other on PATH (see scripts/setup.sh).
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: dev test setup lint unit contract e2e bench
+.PHONY: dev test setup lint unit contract interop e2e bench
 
 ## make dev: set up, then serve http://127.0.0.1:3000 with live reload on the SQLite default.
 dev: setup
@@ -13,8 +13,9 @@ dev: setup
 
 ## make test: set up, then the layer check, formatting, lints (server and wasm), every crate's tests (the API
 ## suite on SQLite and on PostgreSQL), the API contract check (schemathesis against the OpenAPI
-## document), and the Playwright suite in Chromium against a release build.
-test: setup lint unit contract e2e
+## document), the JWKS interop check (Node jose and PyJWT), and the Playwright suite in Chromium
+## against a release build.
+test: setup lint unit contract interop e2e
 
 setup:
 	@scripts/setup.sh
@@ -36,6 +37,12 @@ unit:
 # answer checked against the document; any finding fails (scripts/contract.sh, about a minute).
 contract:
 	scripts/contract.sh
+
+# Node jose (end2end/node_modules) and PyJWT (.tools/venv) verify tokens of each asymmetric
+# algorithm from the JWKS URL alone, and refuse a swapped alg, an unknown kid, another issuer or
+# audience, and a removed key (scripts/interop.sh, debug servers on 127.0.0.1:3300, seconds).
+interop:
+	scripts/interop.sh
 
 # The e2e server gets a fresh database, a 3 s access-token lifetime (so the suite sees real
 # refreshes) and its own port, so it never collides with a `make dev` on 3000. Rate limits stay

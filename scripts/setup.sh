@@ -55,19 +55,27 @@ if ! command -v chromium >/dev/null 2>&1; then
   "$root/scripts/apt-install.sh" chromium
 fi
 
-# 6. Playwright, without its browser download.
+# 6. Playwright, without its browser download, and Node jose for the JWKS interop check
+#    (scripts/interop.sh); both pinned by end2end/package-lock.json.
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   step "Playwright (npm ci in end2end/)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 fi
 
-# 7. schemathesis from PyPI for the API contract check (`make contract`), and aiosmtpd for the
-#    SMTP sink the mail tests deliver to (scripts/smtp_sink.py), in a venv of their own under
-#    .tools/ (git-ignored), so nothing is installed into the machine's Python.
+# 7. schemathesis from PyPI for the API contract check (`make contract`), PyJWT for the JWKS
+#    interop check (`make interop`), and aiosmtpd for the SMTP sink the mail tests deliver to
+#    (scripts/smtp_sink.py), in a venv of their own under .tools/ (git-ignored), so nothing is
+#    installed into the machine's Python.
 if ! "$tools/venv/bin/schemathesis" --version 2>/dev/null | grep -qx "schemathesis, version $schemathesis_version"; then
   step "schemathesis $schemathesis_version (pip, into .tools/venv)"
   [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
   "$tools/venv/bin/python" -m pip install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+pyjwt_version=2.10.1
+if ! "$tools/venv/bin/python" -c "import jwt, cryptography, sys; sys.exit(jwt.__version__ != '$pyjwt_version')" 2>/dev/null; then
+  step "PyJWT $pyjwt_version with cryptography (pip, into .tools/venv)"
+  [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
+  "$tools/venv/bin/python" -m pip install --quiet --disable-pip-version-check "pyjwt[crypto]==$pyjwt_version"
 fi
 aiosmtpd_version=1.4.6
 if ! "$tools/venv/bin/python" -c "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '$aiosmtpd_version')" 2>/dev/null; then

@@ -246,6 +246,14 @@ sign, verify = criterion_us("sign_pair"), criterion_us("verify_access")
 rows.append(("token sign, a pair µs (criterion)", fmt(sign, 2), "—", "", "", ""))
 rows.append(("token verify µs (criterion)", fmt(verify, 2), "—", "", "≤ 5 µs",
              "not measured" if verify is None else "yes" if verify <= 5 else "**NO**"))
+for alg, budget in (("eddsa", 50), ("es256", 50), ("rs256", None)):
+    sign, verify = criterion_us(f"sign_pair_{alg}"), criterion_us(f"verify_access_{alg}")
+    label = {"eddsa": "EdDSA", "es256": "ES256", "rs256": "RS256"}[alg]
+    rows.append((f"token sign {label}, a pair µs (criterion)", fmt(sign, 2), "—", "", "", ""))
+    met = "" if budget is None else "not measured" if verify is None else \
+        "yes" if verify <= budget else "**NO**"
+    rows.append((f"token verify {label} µs (criterion)", fmt(verify, 2), "—", "",
+                 "" if budget is None else f"≤ {budget} µs", met))
 rows.append(("failed requests, all runs", str(errors(G)), str(errors(P) + errors("peer-argon2")), "", "", ""))
 
 cpu = cpu_model()

@@ -2,8 +2,10 @@
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use secrecy::ExposeSecret;
 
 use crate::auth::domain::Email;
+use crate::auth::keys::{PrivateKey, SigningAlgorithm};
 use crate::auth::revoke;
 use crate::clock;
 use crate::config::{Config, secret};
@@ -29,6 +31,13 @@ pub enum Command {
     Migrate,
     /// Print a fresh JWT secret as a .env line.
     GenerateSecret,
+    /// Print a new private signing key as PKCS#8 PEM, for JWT_PRIVATE_KEY_FILE (or
+    /// JWT_PRIVATE_KEY); `openssl pkey -pubout` gives its public key for a later rotation.
+    GenerateKey {
+        /// EdDSA (Ed25519), ES256 (P-256) or RS256 (RSA, 2048 bits).
+        #[arg(long, value_parser = SigningAlgorithm::parse)]
+        algorithm: SigningAlgorithm,
+    },
     /// Emergency: revoke every session; every user must sign in again. Running servers refuse
     /// the sessions' access tokens within a second.
     RevokeAll,
@@ -52,6 +61,11 @@ impl Cli {
         match self.command.unwrap_or(Command::Serve) {
             Command::GenerateSecret => {
                 println!("JWT_SECRET_KEY={}", secret::generate());
+                Ok(())
+            }
+            Command::GenerateKey { algorithm } => {
+                let key = PrivateKey::generate(algorithm)?;
+                print!("{}", key.to_pem().expose_secret());
                 Ok(())
             }
             Command::Migrate => Store::connect(&config.store_options()).await.map(|_| {

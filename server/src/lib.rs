@@ -28,6 +28,7 @@ mod store;
 mod telemetry;
 
 pub use auth::email::Verification;
+pub use auth::keys;
 pub use auth::throttle::Rate;
 pub use auth::tokens;
 pub use http::forwarded::TrustedProxies;

@@ -10,6 +10,7 @@ use axum::{Router, ServiceExt};
 use leptos::config::get_configuration;
 use secrecy::ExposeSecret;
 use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tower_http::normalize_path::NormalizePath;
 
 use crate::auth::email::EmailPolicy;
@@ -18,10 +19,10 @@ use crate::auth::password::PasswordHasher;
 use crate::auth::sealed::Sealer;
 use crate::auth::second_factors::MfaPolicy;
 use crate::auth::throttle::Throttle;
-use crate::auth::tokens::TokenService;
+use crate::auth::tokens::{KeyRing, TokenService};
 use crate::auth::{Auth, revoke};
 use crate::config::email::MailSettings;
-use crate::config::{AppEnv, Config, secret};
+use crate::config::{AppEnv, Config, secret, signing_key};
 use crate::http::middleware::{cors, security_headers::SecurityHeaders};
 use crate::http::state::{AppState, Shared};
 use crate::http::user_cache::UserCache;
@@ -35,12 +36,15 @@ use crate::telemetry::{Audit, Metrics};
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// Set when the server begins to stop, so endless answers (the revocation stream) end.
+    stopping: watch::Sender<bool>,
 }
 
 impl Application {
     /// Opens the database (applying migrations), loads the keys and binds `config.site_addr`.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let (current, previous) = secret::resolve(&config)?;
+        let keys = signing_key::key_ring(&config, &current, &previous)?;
         let cors = cors::layer(&config.cors_allowed_origins)?;
         let store = Store::connect(&config.store_options()).await?;
         let listener = TcpListener::bind(config.site_addr)
@@ -53,12 +57,14 @@ impl Application {
         let metrics = Arc::new(Metrics::default());
         let mail = config.mail_settings()?;
         let transport = MailTransport::new(&mail.from, &mail.delivery)?;
-        let auth = Arc::new(rules(&config, store, &current, &previous, &metrics, mail)?);
+        let secrets = (&current, previous.as_slice());
+        let auth = Arc::new(rules(&config, store, keys, secrets, &metrics, mail)?);
         revoke::load_revocations(&auth)
             .await
             .context("could not load revoked sessions")?;
         jobs::spawn(&auth);
         mail_sender::spawn(auth.clone(), transport, metrics.clone());
+        let (stopping, stopping_seen) = watch::channel(false);
         let state = AppState::new(Shared {
             auth,
             users: UserCache::default(),
@@ -69,14 +75,20 @@ impl Application {
                 .metrics_token
                 .clone()
                 .filter(|token| !token.expose_secret().is_empty()),
+            revocation_stream_token: config
+                .revocation_stream_token
+                .clone()
+                .filter(|token| !token.expose_secret().is_empty()),
             security_headers: Arc::new(SecurityHeaders {
                 production: config.app_env == AppEnv::Production,
             }),
             leptos_options,
+            stopping: stopping_seen,
         });
         Ok(Self {
             listener,
             router: crate::http::app(state, cors),
+            stopping,
         })
     }
 
@@ -95,8 +107,13 @@ impl Application {
         let service = NormalizePath::trim_trailing_slash(self.router);
         let service =
             ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(service);
+        let stopping = self.stopping;
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown_signal())
+            .with_graceful_shutdown(async move {
+                shutdown_signal().await;
+                // The graceful shutdown waits for every answer to end; a stream ends only so.
+                let _ = stopping.send(true);
+            })
             .await?;
         // No audit row is left to store: each request waited for its own (`Audit::record`).
         Ok(())
@@ -104,12 +121,13 @@ impl Application {
 }
 
 /// The rules' state for `config`: keys, hashing threads, limits, the audit writer, and the
-/// account-email, second-factor and passkey policies.
+/// account-email, second-factor and passkey policies. The secrets seal second factors whatever
+/// the algorithm, so an HS256 deployment moving to a key pair keeps its TOTP secrets readable.
 fn rules(
     config: &Config,
     store: Store,
-    current: &secrecy::SecretString,
-    previous: &[secrecy::SecretString],
+    keys: KeyRing,
+    (current, previous): (&secrecy::SecretString, &[secrecy::SecretString]),
     metrics: &Arc<Metrics>,
     mail: MailSettings,
 ) -> anyhow::Result<Auth> {
@@ -125,8 +143,8 @@ fn rules(
         audit: Audit::spawn(store.clone(), metrics.clone()),
         store,
         tokens: TokenService::new(
-            current,
-            previous,
+            keys,
+            signing_key::issuer(config, &mail.public_url),
             config.jwt_access_token_lifetime,
             config.jwt_refresh_token_lifetime,
         ),

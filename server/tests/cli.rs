@@ -1,5 +1,5 @@
-//! The `server` binary: `generate-secret`, `--help`, and production refusing weak secrets
-//! (current, alias and previous keys).
+//! The `server` binary: `generate-secret`, `generate-key`, `--help`, and production refusing
+//! weak secrets (current, alias and previous keys) and missing, weak or published signing keys.
 
 #![allow(
     clippy::unwrap_used,
@@ -23,6 +23,12 @@ const SERVER_VARIABLES: &[&str] = &[
     "JWT_SECRET_KEY",
     "JWT_SECRET",
     "JWT_PREVIOUS_SECRET_KEYS",
+    "JWT_ALGORITHM",
+    "JWT_PRIVATE_KEY",
+    "JWT_PRIVATE_KEY_FILE",
+    "JWT_PREVIOUS_PUBLIC_KEYS_FILE",
+    "JWT_ISSUER",
+    "JWT_AUDIENCE",
     "JWT_ACCESS_TOKEN_LIFETIME",
     "JWT_REFRESH_TOKEN_LIFETIME",
     "SESSION_IDLE_TIMEOUT",
@@ -31,6 +37,7 @@ const SERVER_VARIABLES: &[&str] = &[
     "CORS_ALLOWED_ORIGINS",
     "LEPTOS_SITE_ADDR",
     "DEV_SECRET_FILE",
+    "DEV_SIGNING_KEY_FILE",
     "RUST_LOG",
     "LOG_FORMAT",
     "RATE_LIMIT_ENABLED",
@@ -39,6 +46,7 @@ const SERVER_VARIABLES: &[&str] = &[
     "TRUSTED_PROXIES",
     "PASSWORD_MIN_LENGTH",
     "METRICS_TOKEN",
+    "REVOCATION_STREAM_TOKEN",
     "WEBAUTHN_RP_ORIGIN",
     "WEBAUTHN_RP_ID",
     "PUBLIC_URL",
@@ -471,4 +479,214 @@ fn production_refuses_to_start_without_a_public_url_or_a_mail_relay() {
         "{}",
         missing_relay.stderr
     );
+}
+
+fn generate_key(algorithm: &str) -> Finished {
+    let dir = TempDir::new();
+    let mut command = server(&dir);
+    command.args(["generate-key", "--algorithm", algorithm]);
+    run(command)
+}
+
+#[test]
+fn generate_key_prints_a_new_pkcs8_pem_of_each_algorithm() {
+    use gatehouse::keys::{PrivateKey, SigningAlgorithm};
+    for algorithm in [
+        SigningAlgorithm::EdDsa,
+        SigningAlgorithm::Es256,
+        SigningAlgorithm::Rs256,
+    ] {
+        let first = generate_key(algorithm.name());
+        assert!(first.success, "{algorithm}: {}", first.stderr);
+        assert!(
+            first.stdout.starts_with("-----BEGIN PRIVATE KEY-----\n")
+                && first.stdout.ends_with("-----END PRIVATE KEY-----\n"),
+            "{algorithm}: {}",
+            first.stdout
+        );
+        let key = PrivateKey::from_pem(algorithm, &first.stdout).unwrap();
+        assert_eq!(key.algorithm(), algorithm);
+        let second = generate_key(algorithm.name());
+        assert_ne!(
+            first.stdout, second.stdout,
+            "{algorithm}: the same key twice"
+        );
+    }
+    let hs256 = generate_key("HS256");
+    assert!(!hs256.success, "HS256 has no key pair");
+    assert!(hs256.stderr.contains("generate-secret") || hs256.stderr.contains("shared secret"));
+}
+
+fn fixture_key(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/keys")
+        .join(name)
+}
+
+#[test]
+fn production_refuses_a_missing_weak_or_published_signing_key() {
+    let cases: [(&str, &str, Option<PathBuf>, &str); 5] = [
+        ("missing", "EdDSA", None, "JWT_PRIVATE_KEY"),
+        (
+            "published EdDSA",
+            "EdDSA",
+            Some(fixture_key("eddsa.pem")),
+            "published",
+        ),
+        (
+            "published ES256",
+            "ES256",
+            Some(fixture_key("es256.pem")),
+            "published",
+        ),
+        (
+            "RSA of 1024 bits",
+            "RS256",
+            Some(fixture_key("rs256-1024-weak.pem")),
+            "2048",
+        ),
+        (
+            "another algorithm's key",
+            "ES256",
+            Some(fixture_key("rs256.pem")),
+            "PKCS#8 PEM ES256",
+        ),
+    ];
+    for (case, algorithm, key_file, expected) in cases {
+        let dir = TempDir::new();
+        let mut command = production_server(&dir);
+        command
+            .env("JWT_SECRET_KEY", strong_secret())
+            .env("JWT_ALGORITHM", algorithm);
+        let key_material = key_file.as_ref().map(|path| {
+            let pem = std::fs::read_to_string(path).unwrap();
+            pem.lines().nth(1).unwrap().to_owned()
+        });
+        if let Some(key_file) = key_file {
+            command.env("JWT_PRIVATE_KEY_FILE", key_file);
+        }
+
+        let finished = run(command);
+
+        assert!(!finished.success, "{case}: production started");
+        assert!(
+            finished.stderr.contains(expected),
+            "{case}: stderr does not say {expected:?}:\n{}",
+            finished.stderr
+        );
+        if let Some(key_material) = key_material {
+            assert!(
+                !finished.stderr.contains(&key_material),
+                "{case}: the key is printed"
+            );
+        }
+    }
+}
+
+#[test]
+fn production_refuses_a_published_previous_public_key() {
+    let dir = TempDir::new();
+    let key = generate_key("EdDSA").stdout;
+    let mut command = production_server(&dir);
+    command
+        .env("JWT_SECRET_KEY", strong_secret())
+        .env("JWT_ALGORITHM", "EdDSA")
+        .env("JWT_PRIVATE_KEY", key)
+        .env(
+            "JWT_PREVIOUS_PUBLIC_KEYS_FILE",
+            fixture_key("rs256.pub.pem"),
+        );
+
+    let finished = run(command);
+
+    assert!(
+        !finished.success,
+        "production started with a published previous key"
+    );
+    assert!(
+        finished.stderr.contains("JWT_PREVIOUS_PUBLIC_KEYS_FILE"),
+        "{}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn production_starts_with_a_generated_key_from_a_file_or_the_environment() {
+    for algorithm in ["EdDSA", "ES256"] {
+        let dir = TempDir::new();
+        let key_file = dir.0.join("signing-key.pem");
+        std::fs::write(&key_file, generate_key(algorithm).stdout).unwrap();
+        let mut command = production_server(&dir);
+        command
+            .env("JWT_SECRET_KEY", strong_secret())
+            .env("JWT_ALGORITHM", algorithm)
+            .env("JWT_PRIVATE_KEY_FILE", &key_file);
+        assert_starts(command);
+    }
+    // One line, with `\n` for the line breaks, as some platforms hold a PEM in a variable.
+    let dir = TempDir::new();
+    let one_line = generate_key("EdDSA").stdout.trim_end().replace('\n', "\\n");
+    let mut command = production_server(&dir);
+    command
+        .env("JWT_SECRET_KEY", strong_secret())
+        .env("JWT_ALGORITHM", "EdDSA")
+        .env("JWT_PRIVATE_KEY", one_line);
+    assert_starts(command);
+}
+
+#[test]
+fn a_stopping_server_ends_its_revocation_streams() {
+    use std::io::Write;
+    let dir = TempDir::new();
+    let mut command = production_server(&dir);
+    command
+        .env("JWT_SECRET_KEY", strong_secret())
+        .env("REVOCATION_STREAM_TOKEN", "stream-token-0123456789")
+        .env("LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = command.spawn().expect("the server binary should start");
+    // The JSON log line `{"message":"listening","address":"127.0.0.1:PORT",...}`.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            let line: serde_json::Value = serde_json::from_str(&line).ok()?;
+            (line["message"] == "listening").then(|| line["address"].as_str().unwrap().to_owned())
+        })
+        .expect("the server logs its address");
+    std::thread::spawn(move || lines.for_each(drop));
+
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(
+        stream,
+        "GET /api/revocations/stream HTTP/1.1\r\nHost: {address}\r\n\
+         Authorization: Bearer stream-token-0123456789\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .unwrap();
+    let mut status = String::new();
+    BufReader::new(stream.try_clone().unwrap())
+        .read_line(&mut status)
+        .unwrap();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+
+    let terminated = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    let started = Instant::now();
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        if started.elapsed() > TIMEOUT {
+            kill(&mut child);
+            panic!("the server still waits on the stream after {TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+    drop(stream);
 }

@@ -2,18 +2,21 @@
 //! credentials (registration, sign-in, password change), second factors (TOTP with recovery
 //! codes, the second step of a sign-in, passkeys and passkey sign-in, `amr`), account email (recovery, verification, change
 //! of address, and the mails they send), tokens, the revocation set, rate limits, password
-//! hashing and policy, and the domain types input is parsed into. Each use
+//! hashing and policy, signing keys, and the domain types input is parsed into. Each use
 //! case is a function taking `&Auth` and returning its own error enum; `http` maps those
 //! errors to answers.
 
 pub mod amr;
 pub mod client;
 pub mod credentials;
+pub mod crypto;
 pub mod domain;
 pub mod email;
 pub mod email_change;
 pub mod failure;
 pub mod fields;
+pub mod key_ring;
+pub mod keys;
 pub mod mail;
 pub mod mfa_challenge;
 pub mod one_time;

@@ -14,7 +14,7 @@ use crate::auth::password_policy::PasswordPolicy;
 use crate::auth::sealed::Sealer;
 use crate::auth::second_factors::MfaPolicy;
 use crate::auth::throttle::{Rate, Throttle};
-use crate::auth::tokens::TokenService;
+use crate::auth::tokens::{Issuer, KeyRing, TokenService};
 use crate::auth::{Auth, SessionPolicy};
 use crate::store::{NewUser, Store, StoreOptions};
 use crate::telemetry::Audit;
@@ -33,7 +33,15 @@ async fn rules(policy: SessionPolicy, refresh_lifetime: Duration) -> Auth {
     Auth {
         audit: Audit::spawn(store.clone(), Default::default()),
         store,
-        tokens: TokenService::new(&secret, &[], Duration::from_secs(60), refresh_lifetime),
+        tokens: TokenService::new(
+            KeyRing::hmac(&secret, &[]),
+            Issuer {
+                issuer: "http://127.0.0.1:3000".into(),
+                audience: None,
+            },
+            Duration::from_secs(60),
+            refresh_lifetime,
+        ),
         hasher: PasswordHasher::new(1).unwrap(),
         revocations: Default::default(),
         policy,

@@ -1,15 +1,22 @@
-//! JWT signing and verification: the claims Gatehouse issues, the key ring (current key plus
-//! previous keys during a rotation, seed 003), and the token-type rule.
+//! JWT signing and verification: the claims Gatehouse issues, who issues them and for whom
+//! (`iss`, `aud`: RFC 7519 §4.1.1, §4.1.3, checked as RFC 8725 §3.8-3.9 asks), the times, and the
+//! token-type rule. The keys are the `KeyRing`'s.
 
 use std::time::Duration;
 
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use secrecy::{ExposeSecret, SecretString};
+use jsonwebtoken::Validation;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// How a sign-in was proven, for `Subject` (re-exported for the tests and benchmarks).
 pub use super::amr::Amr;
+/// The keys tokens are signed and verified with (re-exported for the tests and benchmarks).
+pub use super::key_ring::KeyRing;
+use super::keys::SigningAlgorithm;
+
+/// How long after start a token without `iss` (signed by a version from before `iss` existed)
+/// is still accepted as new: other instances of a rolling upgrade may still be signing such
+/// tokens for this long. Each then lives until its own `exp`.
+pub const ROLLOUT_WINDOW_SECS: i64 = 600;
 
 /// Clock skew allowed on `exp`/`nbf`. Instances' clocks agree closely; a long leeway would
 /// extend every token's life.
@@ -61,6 +68,36 @@ pub struct Claims {
     /// same for every token of a session. Absent in tokens signed before the claim existed.
     #[serde(default)]
     pub amr: Vec<String>,
+    /// `JWT_ISSUER`. Absent only in HS256 tokens signed before the claim existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    /// `JWT_AUDIENCE`, when one is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<Audience>,
+}
+
+/// RFC 7519 §4.1.3: one audience as a string, or several as an array.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Audience {
+    fn names(&self, audience: &str) -> bool {
+        match self {
+            Self::One(one) => one == audience,
+            Self::Many(many) => many.iter().any(|one| one == audience),
+        }
+    }
+}
+
+/// Who signs the tokens (`iss`) and for whom (`aud`, optional).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issuer {
+    pub issuer: String,
+    pub audience: Option<String>,
 }
 
 /// Who a token pair is for.
@@ -100,62 +137,55 @@ pub enum TokenError {
     Invalid,
 }
 
-struct VerifyingKey {
-    kid: String,
-    key: DecodingKey,
-}
-
-/// Signs with the current secret; verifies with it and with the previous ones.
+/// Signs with the key ring's signing key; verifies with any of its keys, each for its own
+/// algorithm only, and checks `iss`, `aud` and the times.
 pub struct TokenService {
-    kid: String,
-    signing: EncodingKey,
-    verifying: Vec<VerifyingKey>,
-    validation: Validation,
+    keys: KeyRing,
+    issuer: Issuer,
+    /// One per algorithm, each accepting that algorithm only.
+    validations: Vec<(SigningAlgorithm, Validation)>,
+    /// Tokens without `iss` issued from this instant on are refused (see `ROLLOUT_WINDOW_SECS`).
+    legacy_until: i64,
     access_lifetime: Duration,
     refresh_lifetime: Duration,
 }
 
-/// The key id: a short digest of the secret, so a token names its key without revealing it.
-fn key_id(secret: &SecretString) -> String {
-    let digest = Sha256::new()
-        .chain_update(b"gatehouse-kid:")
-        .chain_update(secret.expose_secret().as_bytes())
-        .finalize();
-    digest[..8]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
-}
-
 impl TokenService {
-    /// `current` signs; `previous` only verify. The HMAC key is the secret's bytes as written.
+    /// Tokens signed by `keys`' signing key, for `issuer`.
     pub fn new(
-        current: &SecretString,
-        previous: &[SecretString],
+        keys: KeyRing,
+        issuer: Issuer,
         access_lifetime: Duration,
         refresh_lifetime: Duration,
     ) -> Self {
-        let verifying = std::iter::once(current)
-            .chain(previous)
-            .map(|secret| VerifyingKey {
-                kid: key_id(secret),
-                key: DecodingKey::from_secret(secret.expose_secret().as_bytes()),
+        super::crypto::install();
+        let validations = SigningAlgorithm::ALL
+            .into_iter()
+            .map(|algorithm| {
+                let mut validation = Validation::new(algorithm.jwt());
+                // The times are checked by `check_times`, `iss` and `aud` by `check_audience`;
+                // jsonwebtoken only checks that the times and `sub` are present.
+                validation.leeway = 0;
+                validation.validate_exp = false;
+                validation.validate_nbf = false;
+                validation.validate_aud = false;
+                validation.set_required_spec_claims(&["exp", "nbf", "iat", "sub"]);
+                (algorithm, validation)
             })
             .collect();
-        let mut validation = Validation::new(Algorithm::HS256);
-        // The times are checked by `check_times`; jsonwebtoken only checks they are present.
-        validation.leeway = 0;
-        validation.validate_exp = false;
-        validation.validate_nbf = false;
-        validation.set_required_spec_claims(&["exp", "nbf", "iat", "sub"]);
         Self {
-            kid: key_id(current),
-            signing: EncodingKey::from_secret(current.expose_secret().as_bytes()),
-            verifying,
-            validation,
+            keys,
+            issuer,
+            validations,
+            legacy_until: crate::clock::now() + ROLLOUT_WINDOW_SECS,
             access_lifetime,
             refresh_lifetime,
         }
+    }
+
+    /// The public keys other services verify with (the JWKS); none under HS256.
+    pub fn published_keys(&self) -> &[super::keys::Jwk] {
+        self.keys.published()
     }
 
     /// Signs an access and a refresh token for `subject`. The refresh token expires with the
@@ -174,8 +204,9 @@ impl TokenService {
     }
 
     /// As `issue_pair`, with the token ids chosen by the caller: rotation stores them before
-    /// the tokens exist, and the same ids, times and claims sign the same pair again, byte for
-    /// byte (HS256 is deterministic).
+    /// the tokens exist, and the same ids, times and claims sign the same pair again: byte for
+    /// byte under HS256, EdDSA and RS256 (deterministic signatures), with the same claims and
+    /// fresh signatures under ES256 (ECDSA draws a nonce per signature).
     pub fn sign_pair(
         &self,
         subject: Subject<'_>,
@@ -218,7 +249,7 @@ impl TokenService {
 
     #[allow(
         clippy::expect_used,
-        reason = "HMAC accepts any key and these claims always serialise"
+        reason = "the signing key was read and checked at start, and these claims always serialise"
     )]
     fn sign(
         &self,
@@ -240,11 +271,11 @@ impl TokenService {
             email_verified: subject.email_verified,
             sid: subject.session_id.to_owned(),
             amr: subject.amr.claim(),
+            iss: Some(self.issuer.issuer.clone()),
+            aud: self.issuer.audience.clone().map(Audience::One),
         };
-        let mut header = Header::new(Algorithm::HS256);
-        header.kid = Some(self.kid.clone());
-        jsonwebtoken::encode(&header, &claims, &self.signing)
-            .expect("HS256 signing of serialisable claims cannot fail")
+        jsonwebtoken::encode(&self.keys.header(), &claims, &self.keys.signing().key)
+            .expect("signing serialisable claims with a checked key cannot fail")
     }
 
     /// Verifies signature, `exp`/`nbf` and that the token is of the `expected` type.
@@ -257,23 +288,51 @@ impl TokenService {
         }
     }
 
-    /// Verifies signature and `exp`/`nbf` of a token of either type.
+    /// Verifies signature, `iss`, `aud` and `exp`/`nbf` of a token of either type.
     pub fn verify_any(&self, token: &str) -> Result<Claims, TokenError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenError::Invalid)?;
-        // Only HS256 is ever accepted: `alg: none` and algorithm-confusion tokens stop here.
-        if header.alg != Algorithm::HS256 {
-            return Err(TokenError::Invalid);
-        }
-        let key = match header.kid.as_deref() {
-            Some(kid) => self.verifying.iter().find(|key| key.kid == kid),
-            None => self.verifying.first(),
-        }
-        .ok_or(TokenError::Invalid)?;
-        let claims = jsonwebtoken::decode::<Claims>(token, &key.key, &self.validation)
+        let key = self.keys.verifying(&header).ok_or(TokenError::Invalid)?;
+        let validation = self
+            .validations
+            .iter()
+            .find(|(algorithm, _)| *algorithm == key.algorithm)
+            .map(|(_, validation)| validation)
+            .ok_or(TokenError::Invalid)?;
+        let claims = jsonwebtoken::decode::<Claims>(token, &key.key, validation)
             .map(|data| data.claims)
             .map_err(|_| TokenError::Invalid)?;
+        self.check_audience(&claims, key.algorithm)?;
         check_times(&claims, crate::clock::now())?;
         Ok(claims)
+    }
+
+    /// RFC 8725 §3.8: `iss` must be ours; §3.9: with an audience configured, `aud` must name it,
+    /// and without one a token meant for some audience is not for us (RFC 7519 §4.1.3).
+    /// The one exception: an HMAC token without `iss`, signed by a version from before the
+    /// claim existed, issued before the rollout window closed; it lives until its `exp`.
+    fn check_audience(
+        &self,
+        claims: &Claims,
+        algorithm: SigningAlgorithm,
+    ) -> Result<(), TokenError> {
+        let Some(iss) = claims.iss.as_deref() else {
+            let legacy = algorithm == SigningAlgorithm::Hs256 && claims.iat < self.legacy_until;
+            return if legacy {
+                Ok(())
+            } else {
+                Err(TokenError::Invalid)
+            };
+        };
+        let audience_ok = match (&self.issuer.audience, &claims.aud) {
+            (Some(ours), Some(theirs)) => theirs.names(ours),
+            (Some(_), None) | (None, Some(_)) => false,
+            (None, None) => true,
+        };
+        if iss == self.issuer.issuer && audience_ok {
+            Ok(())
+        } else {
+            Err(TokenError::Invalid)
+        }
     }
 }
 
@@ -283,174 +342,5 @@ pub fn new_jti() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const HOUR: Duration = Duration::from_secs(3_600);
-
-    fn secret(value: &str) -> SecretString {
-        SecretString::from(value.to_owned())
-    }
-
-    fn now() -> i64 {
-        time::OffsetDateTime::now_utc().unix_timestamp()
-    }
-
-    fn subject() -> Subject<'static> {
-        Subject {
-            user_id: 7,
-            email: "ada@example.com",
-            email_verified: true,
-            session_id: "s-1",
-            amr: Amr::PasswordAndOtp,
-        }
-    }
-
-    fn service(current: &str, previous: &[&str]) -> TokenService {
-        let previous: Vec<_> = previous.iter().map(|value| secret(value)).collect();
-        TokenService::new(&secret(current), &previous, HOUR, HOUR * 24)
-    }
-
-    #[test]
-    fn a_pair_verifies_as_its_own_types_only() {
-        let tokens = service("k".repeat(40).as_str(), &[]);
-        let pair = tokens.issue_pair(subject(), now() + 86_400, now());
-        let access = tokens.verify(&pair.access, TokenType::Access).unwrap();
-        assert_eq!(
-            (access.user_id, access.sub.as_str(), access.sid.as_str()),
-            (7, "7", "s-1")
-        );
-        assert_eq!(access.amr, ["pwd", "otp", "mfa"]);
-        assert_eq!(
-            tokens
-                .verify(&pair.refresh, TokenType::Refresh)
-                .unwrap()
-                .jti,
-            pair.refresh_jti
-        );
-        assert_eq!(
-            tokens.verify(&pair.refresh, TokenType::Access),
-            Err(TokenError::WrongType)
-        );
-        assert_eq!(
-            tokens.verify(&pair.access, TokenType::Refresh),
-            Err(TokenError::WrongType)
-        );
-    }
-
-    #[test]
-    fn the_access_token_never_outlives_the_session() {
-        let tokens = service("k".repeat(40).as_str(), &[]);
-        let issued = now();
-        let pair = tokens.issue_pair(subject(), issued + 60, issued);
-        let access = tokens.verify(&pair.access, TokenType::Access).unwrap();
-        assert_eq!(access.exp, issued + 60);
-    }
-
-    #[test]
-    fn the_same_ids_and_times_sign_the_same_pair() {
-        let tokens = service("k".repeat(40).as_str(), &[]);
-        let issued = now();
-        let ids = PairIds {
-            access_jti: new_jti(),
-            refresh_jti: new_jti(),
-        };
-        let first = tokens.sign_pair(subject(), ids.clone(), issued + 600, issued);
-        let again = tokens.sign_pair(subject(), ids, issued + 600, issued);
-        assert_eq!((first.access, first.refresh), (again.access, again.refresh));
-    }
-
-    #[test]
-    fn expired_tokens_are_reported_as_expired() {
-        let tokens = service("k".repeat(40).as_str(), &[]);
-        let issued = now() - 10;
-        let pair = tokens.issue_pair(subject(), issued + 5, issued);
-        assert_eq!(
-            tokens.verify(&pair.refresh, TokenType::Refresh),
-            Err(TokenError::Expired)
-        );
-    }
-
-    #[test]
-    fn a_token_is_refused_from_exp_plus_the_leeway_to_the_second() {
-        let leeway = LEEWAY_SECS as i64;
-        let claims = |exp: i64, nbf: i64| Claims {
-            token_type: TokenType::Access,
-            exp,
-            iat: nbf,
-            nbf,
-            jti: new_jti(),
-            user_id: 7,
-            sub: "7".into(),
-            email: "ada@example.com".into(),
-            email_verified: false,
-            sid: "s-1".into(),
-            amr: vec!["pwd".into()],
-        };
-        let (issued, exp) = (1_000, 1_060);
-        let token = claims(exp, issued);
-        assert_eq!(check_times(&token, exp - 1), Ok(()));
-        assert_eq!(check_times(&token, exp), Ok(()), "within the leeway");
-        assert_eq!(check_times(&token, exp + leeway - 1), Ok(()));
-        assert_eq!(check_times(&token, exp + leeway), Err(TokenError::Expired));
-        assert_eq!(
-            check_times(&token, exp + leeway + 1),
-            Err(TokenError::Expired)
-        );
-        // nbf the other way: accepted from nbf - L on.
-        assert_eq!(check_times(&token, issued - leeway), Ok(()));
-        assert_eq!(
-            check_times(&token, issued - leeway - 1),
-            Err(TokenError::Invalid)
-        );
-    }
-
-    #[test]
-    fn a_signed_token_at_exp_plus_the_leeway_is_expired() {
-        let tokens = service("k".repeat(40).as_str(), &[]);
-        let leeway = LEEWAY_SECS as i64;
-        let issued = now() - 100;
-        let at_boundary = tokens.issue_pair(subject(), now() - leeway, issued);
-        assert_eq!(
-            tokens.verify(&at_boundary.refresh, TokenType::Refresh),
-            Err(TokenError::Expired)
-        );
-        let inside = tokens.issue_pair(subject(), now() - leeway + 2, issued);
-        assert!(tokens.verify(&inside.refresh, TokenType::Refresh).is_ok());
-    }
-
-    #[test]
-    fn previous_keys_verify_and_forgotten_keys_do_not() {
-        let old = service("old-".repeat(10).as_str(), &[]);
-        let pair = old.issue_pair(subject(), now() + 600, now());
-        let rotated = service("new-".repeat(10).as_str(), &["old-".repeat(10).as_str()]);
-        assert!(rotated.verify(&pair.access, TokenType::Access).is_ok());
-        let forgotten = service("new-".repeat(10).as_str(), &[]);
-        assert_eq!(
-            forgotten.verify(&pair.access, TokenType::Access),
-            Err(TokenError::Invalid)
-        );
-    }
-
-    #[test]
-    fn unsigned_and_foreign_tokens_are_invalid() {
-        let tokens = service("k".repeat(40).as_str(), &[]);
-        let pair = tokens.issue_pair(subject(), now() + 600, now());
-        let payload = pair.access.split('.').nth(1).unwrap();
-        let alg_none = format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{payload}.");
-        assert_eq!(
-            tokens.verify(&alg_none, TokenType::Access),
-            Err(TokenError::Invalid)
-        );
-        assert_eq!(
-            tokens.verify("not.a.jwt", TokenType::Access),
-            Err(TokenError::Invalid)
-        );
-        let other = service("o".repeat(40).as_str(), &[]);
-        let foreign = other.issue_pair(subject(), now() + 600, now());
-        assert_eq!(
-            tokens.verify(&foreign.access, TokenType::Access),
-            Err(TokenError::Invalid)
-        );
-    }
-}
+#[path = "tokens_tests.rs"]
+mod tests;

@@ -1,9 +1,10 @@
 //! Configuration from the environment (12-factor) and flags (the `///` docs below are
-//! `--help`), the lifetimes it reads, and the signing secret it resolves.
+//! `--help`), the lifetimes it reads, and the signing secret and keys it resolves.
 
 pub mod email;
 pub mod lifetime;
 pub mod secret;
+pub mod signing_key;
 pub mod webauthn;
 
 use std::net::SocketAddr;
@@ -14,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::SessionPolicy;
 use crate::auth::email::Verification;
+use crate::auth::keys::SigningAlgorithm;
 use crate::auth::password_policy::PasswordPolicy;
 use crate::auth::throttle::Rate;
 use crate::auth::tokens::LEEWAY_SECS;
@@ -85,7 +87,8 @@ pub struct Config {
     pub database_startup_timeout: Duration,
 
     /// HMAC secret that signs tokens (HS256), used as the string's bytes exactly as written.
-    /// Unset in development: a generated secret is kept in DEV_SECRET_FILE.
+    /// Under an asymmetric JWT_ALGORITHM it signs no token but still seals second factors at
+    /// rest, so keep it. Unset in development: a generated secret is kept in DEV_SECRET_FILE.
     /// Production refuses a missing, short (< 32 bytes), placeholder or published value.
     #[arg(long, env = "JWT_SECRET_KEY", hide_env_values = true, value_parser = parse_secret)]
     pub jwt_secret_key: Option<SecretString>,
@@ -95,9 +98,40 @@ pub struct Config {
     pub jwt_secret: Option<SecretString>,
 
     /// Earlier secrets (comma-separated) whose tokens still verify during a key rotation;
-    /// new tokens are always signed with JWT_SECRET_KEY.
+    /// new tokens are always signed with JWT_SECRET_KEY. Under an asymmetric JWT_ALGORITHM,
+    /// the only secrets whose HS256 tokens still verify (a migration from HS256).
     #[arg(long, env = "JWT_PREVIOUS_SECRET_KEYS", hide_env_values = true, value_delimiter = ',', value_parser = parse_secret)]
     pub jwt_previous_secret_keys: Vec<SecretString>,
+
+    /// How tokens are signed: HS256 (the shared secret), or EdDSA, ES256 or RS256 (a private
+    /// key; other services verify with the public keys at /.well-known/jwks.json).
+    #[arg(long, env = "JWT_ALGORITHM", default_value = "HS256", value_parser = parse_algorithm)]
+    pub jwt_algorithm: SigningAlgorithm,
+
+    /// The private key of an asymmetric JWT_ALGORITHM, as PKCS#8 PEM (`server generate-key`
+    /// prints one; `\n` is read as a line break). Unset in development: a generated key is
+    /// kept in DEV_SIGNING_KEY_FILE. Production refuses a missing, short (RSA < 2048 bits) or
+    /// published key.
+    #[arg(long, env = "JWT_PRIVATE_KEY", hide_env_values = true, value_parser = parse_secret)]
+    pub jwt_private_key: Option<SecretString>,
+
+    /// A file holding JWT_PRIVATE_KEY instead (e.g. a mounted secret).
+    #[arg(long, env = "JWT_PRIVATE_KEY_FILE")]
+    pub jwt_private_key_file: Option<PathBuf>,
+
+    /// A file of earlier public keys (PEMs one after another, `-----BEGIN PUBLIC KEY-----`)
+    /// whose tokens still verify during a key rotation; published in the JWKS too.
+    #[arg(long, env = "JWT_PREVIOUS_PUBLIC_KEYS_FILE")]
+    pub jwt_previous_public_keys_file: Option<PathBuf>,
+
+    /// The `iss` of every token, checked on verify. Default: PUBLIC_URL.
+    #[arg(long, env = "JWT_ISSUER")]
+    pub jwt_issuer: Option<String>,
+
+    /// The `aud` of every token, checked on verify. Unset: tokens carry none (and one that
+    /// does is refused).
+    #[arg(long, env = "JWT_AUDIENCE")]
+    pub jwt_audience: Option<String>,
 
     /// Access-token lifetime: a bare number is minutes; or 30s, 15m, 12h, 1d.
     #[arg(long, env = "JWT_ACCESS_TOKEN_LIFETIME", default_value = "60", value_parser = lifetime::parse_minutes)]
@@ -155,6 +189,11 @@ pub struct Config {
     #[arg(long, env = "METRICS_TOKEN", hide_env_values = true, value_parser = parse_secret)]
     pub metrics_token: Option<SecretString>,
 
+    /// Bearer token GET /api/revocations/stream requires (other services follow ended sessions
+    /// there). Unset: the stream answers 401 to everyone.
+    #[arg(long, env = "REVOCATION_STREAM_TOKEN", hide_env_values = true, value_parser = parse_secret)]
+    pub revocation_stream_token: Option<SecretString>,
+
     /// Log format: text or json.
     #[arg(long, env = "LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -166,6 +205,15 @@ pub struct Config {
     /// Where development keeps its generated secret (git-ignored). Never used in production.
     #[arg(long, env = "DEV_SECRET_FILE", default_value = ".gatehouse-dev-secret")]
     pub dev_secret_file: PathBuf,
+
+    /// Where development keeps its generated private key under an asymmetric JWT_ALGORITHM
+    /// (git-ignored; replaced when the algorithm changes). Never used in production.
+    #[arg(
+        long,
+        env = "DEV_SIGNING_KEY_FILE",
+        default_value = ".gatehouse-dev-signing-key.pem"
+    )]
+    pub dev_signing_key_file: PathBuf,
 
     /// Where users reach the site (scheme, host, port, no path), e.g. https://auth.example.com:
     /// mail links point there. Default: http:// + LEPTOS_SITE_ADDR. Required in production;
@@ -327,6 +375,14 @@ fn encode(part: &str) -> String {
             _ => format!("%{byte:02X}"),
         })
         .collect()
+}
+
+/// `JWT_ALGORITHM`; empty (as `.env.example` may leave it) is the default, HS256.
+fn parse_algorithm(value: &str) -> Result<SigningAlgorithm, String> {
+    match value.trim() {
+        "" => Ok(SigningAlgorithm::Hs256),
+        name => SigningAlgorithm::parse(name),
+    }
 }
 
 fn parse_secret(value: &str) -> Result<SecretString, String> {

@@ -100,7 +100,8 @@ pub fn load_or_create_dev_secret(path: &Path) -> anyhow::Result<SecretString> {
     Ok(SecretString::from(secret))
 }
 
-fn write_private(path: &Path, secret: &str) -> std::io::Result<()> {
+/// Writes `secret` and a newline to `path`, readable by the owner only.
+pub(super) fn write_private(path: &Path, secret: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);

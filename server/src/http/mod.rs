@@ -30,8 +30,8 @@ use self::middleware::limits::{self, MAX_JSON_BODY_BYTES};
 use self::middleware::{request_metrics, security_headers};
 use self::state::AppState;
 
-/// The whole application: the API under `/api`, the probes and `/metrics`, and the Leptos
-/// pages, behind every middleware.
+/// The whole application: the API under `/api`, the probes, `/metrics` and the JWKS, and the
+/// Leptos pages, behind every middleware.
 pub fn app(state: AppState, cors: Option<CorsLayer>) -> Router {
     let pages = generate_route_list(App);
     let options = state.leptos_options.clone();
@@ -42,7 +42,7 @@ pub fn app(state: AppState, cors: Option<CorsLayer>) -> Router {
         header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
     ));
-    let (operations, _) = routes::health::router().split_for_parts();
+    let (operations, _) = routes::operations().split_for_parts();
     let page_context = security_headers::page_context(state.security_headers.clone());
     let router = Router::new()
         .nest("/api", api)

@@ -63,6 +63,8 @@ impl Modify for SecuritySchemes {
         };
         components.add_security_scheme("bearer", bearer("JWT"));
         components.add_security_scheme("metrics_token", bearer("METRICS_TOKEN"));
+        components
+            .add_security_scheme("revocation_stream_token", bearer("REVOCATION_STREAM_TOKEN"));
     }
 }
 

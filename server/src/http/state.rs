@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use secrecy::SecretString;
+use tokio::sync::watch;
 
 use super::forwarded::TrustedProxies;
 use super::middleware::security_headers::SecurityHeaders;
@@ -41,8 +42,12 @@ pub struct Shared {
     pub metrics: Arc<Metrics>,
     /// The bearer token `/metrics` asks for, if any.
     pub metrics_token: Option<SecretString>,
+    /// The bearer token `/api/revocations/stream` asks for; none: the stream is closed.
+    pub revocation_stream_token: Option<SecretString>,
     pub security_headers: Arc<SecurityHeaders>,
     pub leptos_options: LeptosOptions,
+    /// Becomes true when the server begins to stop: streams end then.
+    pub stopping: watch::Receiver<bool>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

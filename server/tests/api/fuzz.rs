@@ -13,7 +13,7 @@ use secrecy::SecretString;
 use serde_json::Value;
 
 use crate::helpers::{PASSWORD, TestApp, spawn_app};
-use gatehouse::tokens::{Amr, Subject, TokenService, TokenType};
+use gatehouse::tokens::{Amr, Issuer, KeyRing, Subject, TokenService, TokenType};
 
 /// The JSON endpoints, with the method they take.
 const ENDPOINTS: [(&str, &str); 10] = [
@@ -234,8 +234,11 @@ fn mangled_tokens_are_refused_cleanly_everywhere() {
 fn the_token_parser_refuses_any_other_string_without_panicking() {
     let secret = SecretString::from("fuzz-".repeat(8));
     let tokens = TokenService::new(
-        &secret,
-        &[],
+        KeyRing::hmac(&secret, &[]),
+        Issuer {
+            issuer: "http://127.0.0.1:3000".into(),
+            audience: None,
+        },
         Duration::from_secs(60),
         Duration::from_secs(600),
     );

@@ -148,6 +148,7 @@ pub fn test_config_in(dir: &Path) -> Config {
     config.rate_limit_enabled = false;
     config.site_addr = "127.0.0.1:0".parse().expect("a valid address");
     config.dev_secret_file = dir.join("dev-secret");
+    config.dev_signing_key_file = dir.join("dev-signing-key.pem");
     config
 }
 

@@ -11,7 +11,7 @@ use crate::helpers::{PASSWORD, send_as, sid, spawn_app_with};
 use gatehouse::Rate;
 
 /// Every route the API serves: the SPEC's contract, its aliases, and Gatehouse's own.
-const ROUTES: [(&str, &str); 37] = [
+const ROUTES: [(&str, &str); 39] = [
     ("post", "/api/register"),
     ("post", "/api/login"),
     ("post", "/api/login/mfa"),
@@ -49,6 +49,8 @@ const ROUTES: [(&str, &str); 37] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
+    ("get", "/.well-known/jwks.json"),
+    ("get", "/api/revocations/stream"),
 ];
 
 async fn document() -> (crate::helpers::TestApp, Value) {
@@ -187,7 +189,7 @@ const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 12] = [
 ];
 
 /// The operations behind `Authorization: Bearer <access>`, and the rate-limited ones.
-const BEARER: [(&str, &str); 16] = [
+const BEARER: [(&str, &str); 17] = [
     ("get", "/api/user"),
     ("patch", "/api/user"),
     ("get", "/api/sessions"),
@@ -204,6 +206,7 @@ const BEARER: [(&str, &str); 16] = [
     ("patch", "/api/passkeys/{id}"),
     ("delete", "/api/passkeys/{id}"),
     ("get", "/metrics"),
+    ("get", "/api/revocations/stream"),
 ];
 const RATE_LIMITED: [&str; 21] = [
     "/api/register",
@@ -718,4 +721,23 @@ async fn the_checker_refuses_what_a_description_forbids() {
     assert!(validate(&document, &schema("AuthError"), &json!({ "detail": "x" })).is_err());
     let long_name = json!({ "first_name": "x".repeat(151) });
     assert!(validate(&document, &schema("UpdateUserRequest"), &long_name).is_err());
+}
+
+#[tokio::test]
+async fn the_jwks_of_each_algorithm_is_as_described() {
+    use gatehouse::keys::SigningAlgorithm;
+    let (_, document) = document().await;
+    for algorithm in [
+        SigningAlgorithm::EdDsa,
+        SigningAlgorithm::Es256,
+        SigningAlgorithm::Rs256,
+    ] {
+        let app = spawn_app_with(|config| {
+            config.jwt_algorithm = algorithm;
+            config.jwt_private_key_file = Some(crate::signing_keys::fixture_key(algorithm));
+        })
+        .await;
+        let response = app.get("/.well-known/jwks.json").await;
+        assert_as_described(&document, ("get", "/.well-known/jwks.json"), response, 200).await;
+    }
 }

@@ -4,10 +4,12 @@
 mod auth;
 mod email;
 pub mod health;
+mod jwks;
 mod metrics;
 mod mfa;
 mod passkeys;
 mod password;
+mod revocations;
 mod sessions;
 mod tokens;
 mod user;
@@ -48,6 +50,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .merge(email::router())
         .merge(mfa::router())
         .merge(passkeys::router())
+        .merge(revocations::router())
         .routes(utoipa_axum::routes!(openapi_json))
         .split_for_parts();
     for (alias, canonical, method_router) in aliases() {
@@ -65,10 +68,15 @@ pub fn router() -> (Router<AppState>, OpenApi) {
     (router, doc)
 }
 
+/// The routes outside `/api`: the probes, `/metrics` and the JWKS.
+pub fn operations() -> OpenApiRouter<AppState> {
+    health::router().merge(jwks::router())
+}
+
 /// The OpenAPI document of every route, built once.
 static DOCUMENT: LazyLock<OpenApi> = LazyLock::new(|| {
     let (_, api) = router();
-    let (_, operations) = health::router().split_for_parts();
+    let (_, operations) = operations().split_for_parts();
     openapi::document(api, operations)
 });
 
