@@ -8,8 +8,9 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 .PHONY: dev test setup lint unit contract interop e2e bench
 
 ## make dev: set up, then serve http://127.0.0.1:3000 with live reload on the SQLite default.
+## `--split`: pages marked lazy (the Security page) go to wasm files of their own, loaded when opened.
 dev: setup
-	cargo leptos watch
+	cargo leptos watch --split
 
 ## make test: set up, then the layer check, formatting, lints (server and wasm), every crate's tests (the API
 ## suite on SQLite and on PostgreSQL), the API contract check (schemathesis against the OpenAPI
@@ -61,7 +62,7 @@ e2e:
 	DEV_SECRET_FILE=target/e2e-dev-secret LEPTOS_SITE_ADDR=$(E2E_ADDR) GATEHOUSE_URL=http://$(E2E_ADDR) \
 	PUBLIC_URL=http://$(E2E_ADDR) SMTP_URL=smtp://127.0.0.1:$(E2E_SMTP_PORT) \
 	SMTP_SINK_URL=http://127.0.0.1:$(E2E_SINK_PORT) \
-	cargo leptos end-to-end --release
+	cargo leptos end-to-end --release --split
 
 ## make bench: Gatehouse vs the Django + simplejwt peer on loopback, driven by wrk (not part of
 ## make test); prints the table and writes target/bench/results.md.

@@ -62,7 +62,7 @@ fi
 #    compile, so it stays out of `make test`).
 if [ "${BENCH_BUILD:-1}" != 0 ]; then
   step "release build"
-  cargo leptos build --release
+  cargo leptos build --release --split
   step "criterion: token sign and verify"
   cargo clippy -p microbench --all-targets --locked -- -D warnings
   cargo bench -p microbench --locked --bench tokens -- --warm-up-time 1 --measurement-time 3 --noplot

@@ -1,6 +1,10 @@
 //! Gatehouse's Leptos app: pages, components, the API types shared with the server, and the
 //! browser client.
 
+// Type-erasing a page (`into_any`, for a `#[lazy]` function's output) makes the compiler lay out
+// the page's whole nested view type at once, deeper than the default limit of 128 allows.
+#![recursion_limit = "256"]
+
 mod account;
 pub mod api;
 mod auth;

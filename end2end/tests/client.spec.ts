@@ -86,7 +86,7 @@ test("a session ended from another device lands on the sign-in page at its next 
   await open(phone, "/login");
   await phone.getByLabel("Email").fill(email);
   await phone.getByLabel("Password").fill("correct horse battery");
-  await phone.getByRole("button", { name: "Sign in" }).click();
+  await phone.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(phone.getByTestId("profile-email")).toHaveText(email);
 
   await open(phone, "/sessions");

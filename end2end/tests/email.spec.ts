@@ -129,7 +129,7 @@ test("with mandatory verification, sign-up asks to verify and sign-in offers a n
 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("alert")).toHaveText("Your email address is not verified.");
   await page.getByRole("button", { name: "Resend the verification mail" }).click();
   await expect(page.getByRole("status").filter({ hasText: "A new link is on its way." })).toBeVisible();

@@ -11,7 +11,7 @@ test("an existing user signs in and sees the profile", async ({ page, request })
   await open(page, "/login");
   await page.getByLabel("Email").fill(email.toUpperCase());
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
   await expect(page.getByTestId("profile-email")).toHaveText(email);
   expect((await storedTokens(page)).refresh).not.toBeNull();
@@ -24,7 +24,7 @@ test("a wrong password is reported on the page and stores nothing", async ({ pag
   await open(page, "/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("not the password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 
   await expect(page.getByRole("alert")).toHaveText("No active account found with the given credentials");
   await expect(page).toHaveURL(/\/login$/);

@@ -62,7 +62,7 @@ export async function signInThroughUi(page: Page, email: string, password = PASS
   await open(page, "/login");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByTestId("profile-email")).toHaveText(email);
 }
 

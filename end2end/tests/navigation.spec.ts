@@ -13,7 +13,7 @@ test("links, back and forward move between pages without a reload", async ({ pag
   await expect(page.getByRole("button", { name: "Create account" })).toBeVisible();
   await page.goBack();
   await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
   await page.goForward();
   await expect(page).toHaveURL(/\/register$/);
   await expect(page.getByRole("button", { name: "Create account" })).toBeVisible();

@@ -3,6 +3,7 @@
 mod field;
 pub mod form;
 mod form_alert;
+mod lazy_view;
 mod name_fields;
 mod nav;
 mod new_password_fields;
@@ -15,6 +16,7 @@ mod verify_banner;
 pub use field::Field;
 pub use form::{Checks, FormState};
 pub use form_alert::FormAlert;
+pub use lazy_view::lazy_view;
 pub use name_fields::NameFields;
 pub use nav::AccountNav;
 pub use new_password_fields::{NewPasswordFields, check_new_password};

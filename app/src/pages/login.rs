@@ -13,7 +13,7 @@ use crate::api::{LoginRequest, MfaLoginRequest};
 use crate::auth::use_auth;
 use crate::client::{self, ClientError};
 use crate::components::{
-    Checks, Field, FormAlert, FormState, ResendVerification, Status, SubmitButton,
+    Checks, Field, FormAlert, FormState, ResendVerification, Status, SubmitButton, lazy_view,
 };
 use crate::navigation::leave_if_signed_in;
 use crate::rules;
@@ -51,7 +51,10 @@ pub fn LoginPage() -> impl IntoView {
     let message = RwSignal::new(notice.map(str::to_owned));
     move || match second_step.get() {
         None => Either::Left(view! { <PasswordStep second_step message/> }),
-        Some(mfa_token) => Either::Right(view! { <CodeStep mfa_token second_step message/> }),
+        Some(mfa_token) => Either::Right(lazy_view(
+            code_step(mfa_token, second_step, message),
+            "Loading…",
+        )),
     }
 }
 
@@ -130,6 +133,16 @@ fn PasswordStep(
             <p class="switch">"New here? " <a href="/register">"Create an account"</a></p>
         </section>
     }
+}
+
+/// The second step, in a wasm file of its own (see `lazy_view`): most sign-ins never need it.
+#[lazy]
+fn code_step(
+    mfa_token: String,
+    second_step: RwSignal<Option<String>>,
+    message: RwSignal<Option<String>>,
+) -> AnyView {
+    view! { <CodeStep mfa_token second_step message/> }.into_any()
 }
 
 /// The second step: a code from the authenticator app, or one of the recovery codes.

@@ -8,7 +8,7 @@ use crate::api::PasswordChangeRequest;
 use crate::client;
 use crate::components::{
     Checks, Field, FormAlert, FormState, NewPasswordFields, Protected, SubmitButton,
-    check_new_password,
+    check_new_password, lazy_view,
 };
 
 #[component]
@@ -19,10 +19,16 @@ pub fn PasswordPage() -> impl IntoView {
             <h1>"Change your password"</h1>
             <p class="lead">"Your other devices will be signed out."</p>
             <Protected>
-                <PasswordForm/>
+                {lazy_view(password_form(), "Loading…")}
             </Protected>
         </section>
     }
+}
+
+/// The form, in a wasm file of its own (see `lazy_view`).
+#[lazy]
+fn password_form() -> AnyView {
+    view! { <PasswordForm/> }.into_any()
 }
 
 #[component]

@@ -11,7 +11,7 @@ use crate::account::use_account;
 use crate::api::{EmailChangeRequest, UpdateUserRequest, User};
 use crate::client;
 use crate::components::{
-    Checks, Field, FormAlert, FormState, NameFields, Protected, Status, SubmitButton,
+    Checks, Field, FormAlert, FormState, NameFields, Protected, Status, SubmitButton, lazy_view,
 };
 use crate::rules;
 
@@ -21,10 +21,16 @@ pub fn ProfilePage() -> impl IntoView {
         <Title text="Your account · Gatehouse"/>
         <section class="card" aria-live="polite">
             <Protected>
-                <Profile/>
+                {lazy_view(profile(), "Loading your account…")}
             </Protected>
         </section>
     }
+}
+
+/// The profile, in a wasm file of its own (see `lazy_view`).
+#[lazy]
+fn profile() -> AnyView {
+    view! { <Profile/> }.into_any()
 }
 
 #[component]

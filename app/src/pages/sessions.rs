@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use crate::api::SessionInfo;
 use crate::auth::use_auth;
 use crate::client::{self, ClientError};
-use crate::components::{FormAlert, Protected};
+use crate::components::{FormAlert, Protected, lazy_view};
 
 #[component]
 pub fn SessionsPage() -> impl IntoView {
@@ -17,7 +17,7 @@ pub fn SessionsPage() -> impl IntoView {
             <h1>"Signed in on these devices"</h1>
             <p class="lead">"End any session you do not recognise. Its tokens stop working at once."</p>
             <Protected>
-                <SessionList/>
+                {lazy_view(session_list(), "Loading your sessions…")}
             </Protected>
         </section>
     }
@@ -46,6 +46,12 @@ fn device(user_agent: &str) -> String {
     .map(|(_, name)| format!(" on {name}"))
     .unwrap_or_default();
     format!("{browser}{system}")
+}
+
+/// The list, in a wasm file of its own (see `lazy_view`).
+#[lazy]
+fn session_list() -> AnyView {
+    view! { <SessionList/> }.into_any()
 }
 
 #[component]

@@ -162,19 +162,10 @@ fn expired_tokens_are_reported_as_expired() {
 fn a_token_is_refused_from_exp_plus_the_leeway_to_the_second() {
     let leeway = LEEWAY_SECS as i64;
     let claims = |exp: i64, nbf: i64| Claims {
-        token_type: TokenType::Access,
         exp,
         iat: nbf,
         nbf,
-        jti: new_jti(),
-        user_id: 7,
-        sub: "7".into(),
-        email: "ada@example.com".into(),
-        email_verified: false,
-        sid: "s-1".into(),
-        amr: vec!["pwd".into()],
-        iss: Some(ISSUER.into()),
-        aud: None,
+        ..access_claims()
     };
     let (issued, exp) = (1_000, 1_060);
     let token = claims(exp, issued);

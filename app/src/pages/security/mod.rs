@@ -1,5 +1,7 @@
 //! The Security page: the user's second factors — an authenticator app with its recovery
-//! codes, and passkeys — each set up, changed or removed here.
+//! codes, and passkeys — each set up, changed or removed here. Its parts are a wasm file of
+//! their own, loaded when a signed-in user opens the page (`cargo leptos --split`), so the
+//! pages everybody sees download less.
 
 mod authenticator;
 mod factors;
@@ -11,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::auth::use_auth;
-use crate::components::{FormAlert, Protected};
+use crate::components::{FormAlert, Protected, lazy_view};
 use authenticator::AuthenticatorApp;
 use factors::Factors;
 use passkeys::Passkeys;
@@ -24,10 +26,17 @@ pub fn SecurityPage() -> impl IntoView {
             <h1>"Security"</h1>
             <p class="lead">"A second step at sign-in keeps your account safe even if your password leaks."</p>
             <Protected>
-                <FactorList/>
+                {lazy_view(factor_list(), "Loading your second factors…")}
             </Protected>
         </section>
     }
+}
+
+/// The page's parts, in a wasm file of their own (see `lazy_view`); type-erased, as a lazy
+/// function's output must be a concrete type.
+#[lazy]
+fn factor_list() -> AnyView {
+    view! { <FactorList/> }.into_any()
 }
 
 #[component]

@@ -103,6 +103,7 @@ fn Passkey(
         let request = PasskeyRenameRequest { name: Some(chosen) };
         form.submit(checks, async move {
             client::rename_passkey(&id.get_value(), &request).await?;
+            notice.set(None);
             editing.set(false);
             factors.reload();
             Ok(())
