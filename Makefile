@@ -24,13 +24,15 @@ setup:
 lint:
 	python3 scripts/check-layers.py
 	cargo fmt --all -- --check
-	cargo clippy -p server -p app --features app/ssr --all-targets --locked -- -D warnings
+	cargo clippy -p server -p app -p verifier --features app/ssr --all-targets --locked -- -D warnings
 	cargo clippy -p frontend -p app --features app/hydrate --target wasm32-unknown-unknown --locked -- -D warnings
 
-# Every crate's tests on SQLite, then the API suite again on PostgreSQL (127.0.0.1:5432, each
-# test in a database of its own, dropped after it).
+# Every crate's tests on SQLite (the verifier's against a real Gatehouse in-process), then the
+# API suite again on PostgreSQL (127.0.0.1:5432, each test in a database of its own, dropped
+# after it).
 unit:
 	cargo test -p server -p app --features app/ssr --locked
+	cargo test -p verifier --locked
 	GATEHOUSE_TEST_BACKEND=postgres cargo test -p server --test api --locked
 
 # schemathesis (from setup, in .tools/venv) against a debug server on 127.0.0.1:3200 with a fresh
