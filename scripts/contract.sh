@@ -30,15 +30,9 @@ if [ ! -x "$schemathesis" ]; then
   exit 1
 fi
 
-cargo build -p server --bin server --locked
-
-rm -rf "$workdir"
-mkdir -p "$workdir"
-
-if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
-  echo "something already answers on $addr; stop it first" >&2
-  exit 1
-fi
+# shellcheck source=scripts/debug_server.sh
+. "$root/scripts/debug_server.sh"
+prepare_debug_server
 
 env LEPTOS_OUTPUT_NAME=gatehouse \
   LEPTOS_SITE_ADDR="$addr" \
@@ -53,19 +47,7 @@ env LEPTOS_OUTPUT_NAME=gatehouse \
   target/debug/server >"$workdir/server.log" 2>&1 &
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 100); do
-  if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
-    break
-  fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then
-    echo "the server exited; its log:" >&2
-    cat "$workdir/server.log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
-curl -fsS -o /dev/null "$base/healthz"
+wait_until_healthy "$server_pid" "$workdir/server.log"
 
 # The account whose access tokens authorize the secured operations (schemathesis signs in
 # with it, and again whenever the run has ended the session it was using: see

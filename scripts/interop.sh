@@ -32,15 +32,9 @@ if [ ! -d end2end/node_modules/jose ]; then
   exit 1
 fi
 
-cargo build -p server --bin server --locked
-
-rm -rf "$workdir"
-mkdir -p "$workdir"
-
-if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
-  echo "something already answers on $addr; stop it first" >&2
-  exit 1
-fi
+# shellcheck source=scripts/debug_server.sh
+. "$root/scripts/debug_server.sh"
+prepare_debug_server
 
 server_pid=
 stop_server() {
@@ -67,19 +61,7 @@ start_server() {
     RUST_LOG=warn \
     target/debug/server >"$workdir/$3.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 100); do
-    if curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; then
-      return
-    fi
-    if ! kill -0 "$server_pid" 2>/dev/null; then
-      echo "the server exited; its log:" >&2
-      cat "$workdir/$3.log" >&2
-      exit 1
-    fi
-    sleep 0.1
-  done
-  echo "the server did not answer on $addr" >&2
-  exit 1
+  wait_until_healthy "$server_pid" "$workdir/$3.log"
 }
 
 # access_token PATH BODY: the access token of a sign-in or registration answer.
