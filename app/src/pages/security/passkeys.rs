@@ -93,7 +93,8 @@ fn Passkey(
     let confirming = RwSignal::new(false);
     let name = RwSignal::new(passkey.name.clone());
     let form = FormState::new();
-    let shown = passkey.name.clone();
+    let shown = StoredValue::new(passkey.name.clone());
+    let used = dates(&passkey);
 
     let rename = move |event: SubmitEvent| {
         event.prevent_default();
@@ -110,7 +111,7 @@ fn Passkey(
         });
     };
     let remove = move |_| {
-        let removed = shown.clone();
+        let removed = shown.get_value();
         form.submit(Checks::default(), async move {
             client::remove_passkey(&id.get_value()).await?;
             notice.set(Some(format!("Removed “{removed}”.")));
@@ -118,7 +119,6 @@ fn Passkey(
             Ok(())
         });
     };
-    let label = passkey.name.clone();
     view! {
         <li class="session">
             {move || if editing.get() {
@@ -135,8 +135,8 @@ fn Passkey(
             } else {
                 Either::Right(view! {
                     <div>
-                        <p class="device">{label.clone()}</p>
-                        <p class="muted small">{dates(&passkey)}</p>
+                        <p class="device">{shown.get_value()}</p>
+                        <p class="muted small">{used.clone()}</p>
                         <FormAlert message=form.summary()/>
                     </div>
                 })
@@ -145,7 +145,7 @@ fn Passkey(
                 {move || if confirming.get() {
                     Either::Left(view! {
                         <span class="small">"Remove it?"</span>
-                        <button type="button" class="danger compact" on:click=remove.clone() disabled=move || form.busy.get()>
+                        <button type="button" class="danger compact" on:click=remove disabled=move || form.busy.get()>
                             "Remove"
                         </button>
                         <button type="button" class="secondary compact" on:click=move |_| confirming.set(false)>"Keep"</button>
