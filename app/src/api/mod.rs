@@ -4,7 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+mod admin;
 mod second_factors;
+pub use admin::{
+    AccountExport, AdminUserDetail, AdminUserUpdate, AuditEvent, EventPage, ExportedSession,
+    UserPage,
+};
 pub use second_factors::{
     MfaLoginRequest, MfaStatus, PasskeyInfo, PasskeyRenameRequest, PasswordRequest,
     RecoveryCodesResponse, TotpConfirmRequest, TotpSetupResponse,
@@ -23,6 +28,10 @@ pub struct User {
     pub date_joined: String,
     /// Whether the address was proven by a link mailed to it (`EMAIL_VERIFICATION`).
     pub email_verified: bool,
+    /// False once staff disabled the account (Django's name): it cannot sign in.
+    pub is_active: bool,
+    /// Whether the user may use the Admin pages and `/api/admin/` (Django's name).
+    pub is_staff: bool,
 }
 
 /// An access and a refresh token (simplejwt's `TokenObtainPair` answer).
