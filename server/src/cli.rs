@@ -6,11 +6,11 @@ use secrecy::ExposeSecret;
 
 use crate::auth::domain::Email;
 use crate::auth::keys::{PrivateKey, SigningAlgorithm};
-use crate::auth::revoke;
+use crate::auth::{admin, revoke};
 use crate::clock;
 use crate::config::{Config, secret};
 use crate::startup::Application;
-use crate::store::Store;
+use crate::store::{Store, StoredEvent, UserSearch};
 use crate::telemetry::Audit;
 
 /// Gatehouse: JWT authentication server (axum + Leptos). Serves the API and the web UI.
@@ -43,6 +43,11 @@ pub enum Command {
     RevokeAll,
     /// Delete expired and idle sessions now (the server also does it every 10 minutes).
     FlushExpired,
+    /// Manage staff (who may use the Admin pages and /api/admin/) and list users.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
     /// Print a user's recent audit events (sign-ins, refreshes, revocations, ...), newest first.
     Audit {
         /// The user's email address.
@@ -50,6 +55,23 @@ pub enum Command {
         user: String,
         /// How many events to print.
         #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsersCommand {
+    /// Make the user with this email staff (audited).
+    GrantStaff { email: String },
+    /// Take staff status from the user with this email (audited).
+    RevokeStaff { email: String },
+    /// Print users, oldest first: id, email, username, active, staff.
+    List {
+        /// Only users whose email or username starts with this.
+        #[arg(long)]
+        search: Option<String>,
+        /// How many to print.
+        #[arg(long, default_value_t = 100)]
         limit: u32,
     },
 }
@@ -74,6 +96,7 @@ impl Cli {
             Command::RevokeAll => revoke_all(&config).await,
             Command::FlushExpired => flush_expired(&config).await,
             Command::Audit { user, limit } => audit(&config, &user, limit).await,
+            Command::Users { command } => users(&config, command).await,
             Command::Serve => Ok(Application::build(config)
                 .await?
                 .run_until_stopped()
@@ -97,6 +120,43 @@ async fn flush_expired(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `server users ...`: staff status by email, and the list of users.
+async fn users(config: &Config, command: UsersCommand) -> anyhow::Result<()> {
+    let store = Store::connect(&config.store_options()).await?;
+    let (email, staff) = match command {
+        UsersCommand::GrantStaff { email } => (email, true),
+        UsersCommand::RevokeStaff { email } => (email, false),
+        UsersCommand::List { search, limit } => {
+            let search = UserSearch {
+                prefix: search.as_deref(),
+                offset: 0,
+                limit: i64::from(limit),
+            };
+            let (count, users) = store.search_users(search).await?;
+            println!("{count} users; id, email, username, active, staff:");
+            for user in users {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    user.id, user.email, user.username, user.is_active, user.is_staff
+                );
+            }
+            return Ok(());
+        }
+    };
+    let email = Email::parse(&email).map_err(|message| anyhow::anyhow!(message))?;
+    let audit = Audit::spawn(store.clone(), Default::default());
+    let user = admin::set_staff_by_email(&store, &audit, email.as_str(), staff)
+        .await?
+        .with_context(|| format!("no user with the email {}", email.as_str()))?;
+    let now = if user.is_staff {
+        "is now"
+    } else {
+        "is no longer"
+    };
+    println!("{} (user {}) {now} staff.", user.email, user.id);
+    Ok(())
+}
+
 /// `server audit --user EMAIL`: one line per event, newest first.
 async fn audit(config: &Config, email: &str, limit: u32) -> anyhow::Result<()> {
     let store = Store::connect(&config.store_options()).await?;
@@ -112,7 +172,7 @@ async fn audit(config: &Config, email: &str, limit: u32) -> anyhow::Result<()> {
         user.email,
         user.id
     );
-    for event in events {
+    for StoredEvent { event, .. } in events {
         println!(
             "{}  {:<16} {:<7}  session={}  ip={}  {}",
             clock::rfc3339(event.at),

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MfaStatus, SessionInfo, User};
+use super::account::{SessionInfo, User};
+use super::second_factors::MfaStatus;
 
 /// `GET /api/admin/users/`: one page of users (DRF's `PageNumberPagination`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

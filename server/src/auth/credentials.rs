@@ -15,7 +15,7 @@ use super::revoke::end_user_sessions;
 use super::second_factors;
 use super::throttle::{Account, Action, Throttled};
 use super::verification::send_verification;
-use super::{Auth, Client};
+use super::{Auth, Client, users};
 use crate::clock;
 use crate::store::{CreateUserError, NewUser, UserRow};
 use crate::telemetry::{Event, EventKind};
@@ -236,6 +236,13 @@ pub async fn sign_in(
         .await
         .map_err(SignInError::Hashing)?;
     match user {
+        Some(user) if password_matches && !users::may_sign_in(&user) => {
+            let event = Event::failure(EventKind::Login, &client.ip)
+                .user(user.id)
+                .detail("account disabled");
+            auth.audit.record(event).await;
+            Err(SignInError::BadCredentials)
+        }
         Some(user) if password_matches => {
             if auth.email.verification == Verification::Mandatory
                 && user.email_verified_at.is_none()

@@ -5,7 +5,7 @@
 use super::domain::Email;
 use super::email::{INVALID_LINK, Purpose, send_link};
 use super::fields::{self, FieldErrors};
-use super::reauthentication::SignedInChange;
+use super::reauthentication::{SignedInChange, WRONG_PASSWORD};
 use super::revoke::end_user_sessions;
 use super::throttle::{Account, Action, Throttled};
 use super::{Auth, Client, mail, one_time};
@@ -78,7 +78,7 @@ pub async fn request_change(
     if !reproved {
         return Err(EmailChangeError::Invalid(fields::one(
             "password",
-            "Your password was entered incorrectly. Please enter it again.",
+            WRONG_PASSWORD,
         )));
     }
     if auth

@@ -14,7 +14,7 @@ use super::recovery_codes;
 use super::sealed::Unopenable;
 use super::second_factors::sealed_for;
 use super::throttle::{Account, Action, Throttled};
-use super::{Auth, AuthFailure, Client, totp};
+use super::{Auth, AuthFailure, Client, totp, users};
 use crate::clock;
 use crate::store::{FactorUse, Finished, NewChallenge, Store, UserRow};
 use crate::telemetry::{Event, EventKind};
@@ -146,7 +146,8 @@ pub async fn finish(auth: &Auth, client: &Client, form: &MfaForm<'_>) -> Result<
     };
     auth.throttle
         .check_account(Action::MfaLogin, &Account::User(user_id))?;
-    let Some(user) = auth.store.user_by_id(user_id).await? else {
+    let user = auth.store.user_by_id(user_id).await?;
+    let Some(user) = user.filter(users::may_sign_in) else {
         return Err(token_invalid(auth, client, Some(user_id)).await);
     };
     let used = match code {

@@ -1,15 +1,19 @@
 //! The rules of authentication, free of HTTP: sessions (start, rotate, logout, revoke),
 //! credentials (registration, sign-in, password change), second factors (TOTP with recovery
-//! codes, the second step of a sign-in, passkeys and passkey sign-in, `amr`), account email (recovery, verification, change
-//! of address, and the mails they send), tokens, the revocation set, rate limits, password
+//! codes, the second step of a sign-in, passkeys and passkey sign-in, `amr`), account email
+//! (recovery, verification, change of address, and the mails they send), administration and
+//! self-service (staff, disabling, deletion, export), tokens, the revocation set, rate limits, password
 //! hashing and policy, signing keys, and the domain types input is parsed into. Each use
 //! case is a function taking `&Auth` and returning its own error enum; `http` maps those
 //! errors to answers.
 
+pub mod account_deletion;
+pub mod admin;
 pub mod amr;
 pub mod client;
 pub mod credentials;
 pub mod crypto;
+pub mod data_export;
 pub mod domain;
 pub mod email;
 pub mod email_change;

@@ -17,7 +17,7 @@ use super::passkeys::{
     Begun, PasskeyError, SIGN_IN, credential_key, parse_credential, store_ceremony, stored_passkey,
 };
 use super::throttle::{Account, Action, Throttled};
-use super::{Auth, AuthFailure, Client};
+use super::{Auth, AuthFailure, Client, users};
 use crate::clock;
 use crate::store::UserRow;
 use crate::telemetry::{Event, EventKind};
@@ -159,8 +159,9 @@ pub async fn finish(
         )
         .await);
     }
-    let Some(user) = auth.store.user_by_id(row.user_id).await? else {
-        return Err(refuse(auth, client, Some(row.user_id), "user gone").await);
+    let user = auth.store.user_by_id(row.user_id).await?;
+    let Some(user) = user.filter(users::may_sign_in) else {
+        return Err(refuse(auth, client, Some(row.user_id), "account gone or disabled").await);
     };
     if auth.email.verification == Verification::Mandatory && user.email_verified_at.is_none() {
         let event = Event::failure(EventKind::PasskeyLogin, &client.ip)

@@ -5,6 +5,9 @@ use super::{Auth, Client};
 use crate::store::UserRow;
 use crate::telemetry::{Event, EventKind};
 
+/// The field message for a wrong password (Django's wording).
+pub const WRONG_PASSWORD: &str = "Your password was entered incorrectly. Please enter it again.";
+
 /// A change a signed-in user asks for (`kind`), from `session_id`.
 pub struct SignedInChange<'a> {
     pub user: &'a UserRow,

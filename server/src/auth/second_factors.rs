@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::email::send_notice;
 use super::fields::{self, FieldErrors};
-use super::reauthentication::SignedInChange;
+use super::reauthentication::{SignedInChange, WRONG_PASSWORD};
 use super::recovery_codes::RecoveryCodes;
 use super::sealed::{Sealer, Unopenable};
 use super::throttle::{Account, Action, Throttled};
@@ -272,8 +272,5 @@ async fn check_password(
     if reproved {
         return Ok(());
     }
-    Err(invalid(
-        "password",
-        "Your password was entered incorrectly. Please enter it again.",
-    ))
+    Err(invalid("password", WRONG_PASSWORD))
 }

@@ -24,6 +24,14 @@ pub struct NamesForm<'a> {
     pub last_name: Option<&'a str>,
 }
 
+/// Whether `user` may start a session at all: not once staff disabled the account (Django's
+/// `ModelBackend.user_can_authenticate`). Every way in (password, second step, passkey) asks
+/// this after its own checks and answers a disabled account as it answers a wrong credential,
+/// so a sign-in does not tell whether an account was disabled.
+pub fn may_sign_in(user: &UserRow) -> bool {
+    user.is_active
+}
+
 /// The user `user_id`.
 pub async fn account(auth: &Auth, user_id: i64) -> Result<UserRow, AccountError> {
     auth.store

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode, header, request::Parts};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
@@ -14,6 +15,7 @@ use serde::{Deserialize, Deserializer};
 
 use super::error::ApiError;
 use super::state::AppState;
+use crate::auth::admin::{self, Staff};
 use crate::auth::tokens::Claims;
 use crate::auth::{AuthFailure, Client, sessions};
 
@@ -91,6 +93,52 @@ impl FromRequestParts<AppState> for AuthUser {
     ) -> Result<Self, Self::Rejection> {
         let token = bearer_token(&parts.headers).ok_or(AuthFailure::NotAuthenticated)?;
         Ok(Self(sessions::accept_access(&state.auth, token)?))
+    }
+}
+
+/// An active staff member, read from the database on this very request (never from the
+/// token, so a revoked member is refused at once): a valid access token, then the check.
+pub struct StaffMember(pub Staff);
+
+impl FromRequestParts<AppState> for StaffMember {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let AuthUser(claims) = AuthUser::from_request_parts(parts, state).await?;
+        Ok(Self(admin::authorize(&state.auth, claims.user_id).await?))
+    }
+}
+
+/// The query string as `T`, refused as a 400 in DRF's shape (not axum's plain text) when it
+/// cannot be read.
+pub struct AppQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(query)| Self(query))
+            .map_err(|rejection| ApiError::BadRequest(rejection.body_text()))
+    }
+}
+
+/// A path parameter as `T`; one that does not read as `T` (`/admin/users/abc/`) is a 404 in
+/// DRF's shape, as Django's `<int:id>` route would answer, not axum's plain-text 400.
+pub struct AppPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for AppPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| Self(value))
+            .map_err(|_| ApiError::NotFound)
     }
 }
 

@@ -106,8 +106,8 @@ fn add_middleware_answers(operation: &mut Operation) {
 }
 
 pub use answers::{
-    BearerRefused, HeaderTooLarge, InternalError, JsonBody, SignInRefused, Throttled, TokenRefused,
-    Unavailable,
+    BearerRefused, HeaderTooLarge, InternalError, JsonBody, NotStaff, SignInRefused, Throttled,
+    TokenRefused, Unavailable,
 };
 
 /// The shared answers: types that only describe a status, its headers and its body for the
@@ -121,7 +121,8 @@ mod answers {
     use utoipa::ToResponse;
 
     use crate::http::error::{
-        AuthError, BadRequestBody, Detail, SignInForbidden, ThrottledError, UnavailableError,
+        AuthError, BadRequestBody, Detail, PermissionDeniedError, SignInForbidden, ThrottledError,
+        UnavailableError,
     };
 
     /// 431 from any route: the `Authorization` header is over 8 KiB.
@@ -172,6 +173,15 @@ mod answers {
         )
     )]
     pub struct TokenRefused(AuthError);
+
+    /// The 403 of every `/api/admin/` operation.
+    #[derive(utoipa::IntoResponses)]
+    #[response(
+        status = 403,
+        description = "The caller is not active staff (read from the database on every \
+                       request): `permission_denied`"
+    )]
+    pub struct NotStaff(PermissionDeniedError);
 
     /// The 429 of every rate-limited endpoint.
     #[derive(utoipa::IntoResponses)]

@@ -3,20 +3,22 @@
 //! become answers.
 
 use app::api::{
-    EmailChangeRequest, LoginRequest, MfaLoginRequest, PasskeyInfo, PasswordChangeRequest,
-    PasswordResetConfirmRequest, RegisterRequest, SessionInfo, TokenPair, UpdateUserRequest, User,
+    AuditEvent, EmailChangeRequest, ExportedSession, LoginRequest, MfaLoginRequest, MfaStatus,
+    PasskeyInfo, PasswordChangeRequest, PasswordResetConfirmRequest, RegisterRequest, SessionInfo,
+    TokenPair, UpdateUserRequest, User,
 };
 
 use crate::auth::credentials::{PasswordChangeForm, RegistrationForm, SignInForm};
 use crate::auth::email_change::EmailChangeForm;
 use crate::auth::mfa_challenge::MfaForm;
 use crate::auth::recovery::ResetForm;
+use crate::auth::second_factors::SecondFactors;
 use crate::auth::tokens::IssuedPair;
 use crate::auth::users::NamesForm;
 use crate::auth::{passkey_sign_in, passkeys};
 use crate::clock::rfc3339;
 use crate::http::mfa_api::{PasskeyLoginRequest, PasskeyRegisterRequest};
-use crate::store::{PasskeyRow, SessionRow, UserRow};
+use crate::store::{PasskeyRow, SessionRow, StoredEvent, UserRow};
 
 impl From<IssuedPair> for TokenPair {
     fn from(pair: IssuedPair) -> Self {
@@ -37,6 +39,8 @@ pub fn user(row: &UserRow) -> User {
         last_name: row.last_name.clone(),
         date_joined: rfc3339(row.date_joined),
         email_verified: row.email_verified_at.is_some(),
+        is_active: row.is_active,
+        is_staff: row.is_staff,
     }
 }
 
@@ -50,6 +54,45 @@ pub fn session(row: SessionRow, current_id: &str) -> SessionInfo {
         user_agent: row.user_agent,
         ip: row.ip,
         id: row.id,
+    }
+}
+
+/// A stored session in the user's export, with how it ended.
+pub fn exported_session(row: SessionRow) -> ExportedSession {
+    ExportedSession {
+        created_at: rfc3339(row.created_at),
+        last_used_at: rfc3339(row.last_used_at),
+        expires_at: rfc3339(row.expires_at),
+        revoked_at: row.revoked_at.map(rfc3339),
+        revoked_reason: row.revoked_reason,
+        user_agent: row.user_agent,
+        ip: row.ip,
+        id: row.id,
+    }
+}
+
+/// One row of the audit trail.
+pub fn event(row: StoredEvent) -> AuditEvent {
+    let event = row.event;
+    AuditEvent {
+        id: row.id,
+        at: rfc3339(event.at),
+        kind: event.kind,
+        outcome: event.outcome,
+        user_id: event.user_id,
+        session_id: event.session_id,
+        actor_id: event.actor_id,
+        ip: event.ip,
+        detail: event.detail,
+    }
+}
+
+/// The second factors a user has, passkeys by name (never a secret or a key).
+pub fn mfa_status(factors: SecondFactors, passkeys: Vec<PasskeyRow>) -> MfaStatus {
+    MfaStatus {
+        totp: factors.totp,
+        recovery_codes_left: factors.recovery_codes_left,
+        passkeys: passkeys.into_iter().map(passkey).collect(),
     }
 }
 

@@ -14,9 +14,28 @@ pub struct EventRow {
     pub session_id: Option<String>,
     pub ip: String,
     pub detail: String,
+    /// The staff member who acted (administration events).
+    pub actor_id: Option<i64>,
 }
 
-const INSERT_EVENT: &str = "INSERT INTO auth_events (at, kind, outcome, user_id, session_id, ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+/// A stored event with its id (the trail's order).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StoredEvent {
+    pub id: i64,
+    #[sqlx(flatten)]
+    pub event: EventRow,
+}
+
+const INSERT_EVENT: &str = "INSERT INTO auth_events (at, kind, outcome, user_id, session_id, ip, detail, actor_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+const EVENT_COLUMNS: &str = "id, at, kind, outcome, user_id, session_id, ip, detail, actor_id";
+
+/// Which events a page of the trail shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFilter<'a> {
+    pub user_id: Option<i64>,
+    pub kind: Option<&'a str>,
+}
 
 impl Store {
     /// Appends `events` in one transaction (one disk sync on SQLite for the whole batch).
@@ -32,6 +51,7 @@ impl Store {
                     .bind(&event.session_id)
                     .bind(&event.ip)
                     .bind(&event.detail)
+                    .bind(event.actor_id)
                     .execute(&mut *transaction)
                     .await?;
             }
@@ -40,14 +60,44 @@ impl Store {
     }
 
     /// The `limit` latest events of a user, newest first.
-    pub async fn events_of_user(&self, user_id: i64, limit: i64) -> sqlx::Result<Vec<EventRow>> {
-        on_pool!(self, |pool| sqlx::query_as(
-            "SELECT at, kind, outcome, user_id, session_id, ip, detail FROM auth_events
+    pub async fn events_of_user(&self, user_id: i64, limit: i64) -> sqlx::Result<Vec<StoredEvent>> {
+        on_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM auth_events
              WHERE user_id = $1 ORDER BY at DESC, id DESC LIMIT $2"
-        )
+        ))
         .bind(user_id)
         .bind(limit)
         .fetch_all(pool)
         .await)
+    }
+
+    /// How many events match `filter`, and `limit` of them from `offset`, newest first. A
+    /// NULL filter field matches every row (`$1 IS NULL OR ...`), so one statement serves
+    /// each combination; the indexes by user and by kind serve the filtered ones.
+    pub async fn events_page(
+        &self,
+        filter: EventFilter<'_>,
+        offset: i64,
+        limit: i64,
+    ) -> sqlx::Result<(i64, Vec<StoredEvent>)> {
+        const MATCHES: &str = "($1 IS NULL OR user_id = $1) AND ($2 IS NULL OR kind = $2)";
+        let count = on_pool!(self, |pool| sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM auth_events WHERE {MATCHES}"
+        ))
+        .bind(filter.user_id)
+        .bind(filter.kind)
+        .fetch_one(pool)
+        .await)?;
+        let rows = on_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM auth_events WHERE {MATCHES}
+             ORDER BY id DESC LIMIT $3 OFFSET $4"
+        ))
+        .bind(filter.user_id)
+        .bind(filter.kind)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await)?;
+        Ok((count, rows))
     }
 }

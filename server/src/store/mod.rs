@@ -5,6 +5,7 @@
 //! and `IS DISTINCT FROM` mean the same on both — and `on_pool!` runs it on the backend in use.
 
 mod account_tokens;
+mod admin;
 mod connect;
 mod events;
 mod mfa_challenges;
@@ -16,8 +17,9 @@ mod sessions;
 mod users;
 
 pub use account_tokens::{ChangeEmailError, NewAccountToken};
+pub use admin::UserSearch;
 pub use connect::{StoreOptions, is_unavailable};
-pub use events::EventRow;
+pub use events::{EventFilter, EventRow, StoredEvent};
 pub use mfa_challenges::{FactorUse, Finished, NewChallenge};
 pub use outbox::{NewMail, OutboxMail};
 pub use passkeys::{AddPasskeyError, NewCeremony, NewPasskey, PasskeyRow};

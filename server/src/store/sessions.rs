@@ -31,6 +31,8 @@ pub struct SessionRow {
     pub user_agent: String,
     pub ip: String,
     pub revoked_at: Option<i64>,
+    /// Why it ended (an event kind: `logout`, `password_changed`, ...).
+    pub revoked_reason: Option<String>,
     /// How the sign-in was proven: RFC 8176 values separated by spaces.
     pub amr: String,
 }
@@ -60,7 +62,14 @@ pub struct Rotated {
 }
 
 const SESSION_COLUMNS: &str = "id, user_id, refresh_jti, access_jti, rotated_at, previous_jti, created_at, \
-     last_used_at, expires_at, user_agent, ip, revoked_at, amr";
+     last_used_at, expires_at, user_agent, ip, revoked_at, revoked_reason, amr";
+
+/// Ends every unrevoked session of user `$3` but `$4` (if not NULL) at `$1` for reason `$2`;
+/// returns the ids ended. On PostgreSQL each row's update notifies every instance (0001).
+pub(super) const REVOKE_USER_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $1, revoked_reason = $2
+     WHERE user_id = $3 AND revoked_at IS NULL AND id IS DISTINCT FROM $4
+     RETURNING id";
 
 /// A session is live while not revoked, not past its absolute end and not idle too long;
 /// `now` and the idle cutoff are bound as parameters `$n` and `$n+1`.
@@ -160,6 +169,17 @@ impl Store {
         })
     }
 
+    /// Every stored session of `user_id`, ended ones too (until `flush_expired` deletes
+    /// them), newest first: the user's data export.
+    pub async fn all_sessions_of_user(&self, user_id: i64) -> sqlx::Result<Vec<SessionRow>> {
+        on_pool!(self, |pool| sqlx::query_as(&format!(
+            "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, id"
+        ))
+        .bind(user_id)
+        .fetch_all(pool)
+        .await)
+    }
+
     /// How many sessions of all users are live (the `/metrics` gauge).
     pub async fn count_live_sessions(&self, now: i64, idle_cutoff: i64) -> sqlx::Result<i64> {
         let live = live(1);
@@ -196,17 +216,13 @@ impl Store {
         reason: &str,
         now: i64,
     ) -> sqlx::Result<Vec<String>> {
-        on_writer!(self, |pool| sqlx::query_scalar(
-            "UPDATE sessions SET revoked_at = $1, revoked_reason = $2
-             WHERE user_id = $3 AND revoked_at IS NULL AND id IS DISTINCT FROM $4
-             RETURNING id",
-        )
-        .bind(now)
-        .bind(reason)
-        .bind(user_id)
-        .bind(keep)
-        .fetch_all(pool)
-        .await)
+        on_writer!(self, |pool| sqlx::query_scalar(REVOKE_USER_SESSIONS)
+            .bind(now)
+            .bind(reason)
+            .bind(user_id)
+            .bind(keep)
+            .fetch_all(pool)
+            .await)
     }
 
     /// Ends every session that has not ended (the emergency switch). Returns how many.

@@ -25,6 +25,10 @@ pub struct UserRow {
     pub date_joined: i64,
     /// When the address was verified; `None` while it is not.
     pub email_verified_at: Option<i64>,
+    /// False once staff disabled the account.
+    pub is_active: bool,
+    /// May use the administration API.
+    pub is_staff: bool,
 }
 
 /// What registration inserts; every field already validated.
@@ -37,8 +41,8 @@ pub struct NewUser<'a> {
     pub date_joined: i64,
 }
 
-const USER_COLUMNS: &str =
-    "id, email, username, password_hash, first_name, last_name, date_joined, email_verified_at";
+pub(super) const USER_COLUMNS: &str = "id, email, username, password_hash, first_name, last_name, \
+     date_joined, email_verified_at, is_active, is_staff";
 
 /// Ends every live mailed link (`account_tokens`) of user `$2`, whatever its purpose, at `$1`:
 /// a new password ends every link sent before it (a pending change of address above all:

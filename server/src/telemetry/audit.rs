@@ -68,6 +68,18 @@ pub enum EventKind {
     PasskeyRemoved,
     /// A sign-in with a passkey (detail: the passkey's id, or why it was refused).
     PasskeyLogin,
+    /// Staff disabled the account (its sessions ended); the actor is the staff member.
+    UserDisabled,
+    /// Staff enabled the account again.
+    UserEnabled,
+    StaffGranted,
+    StaffRevoked,
+    /// Staff ended every session of the account.
+    AdminLogout,
+    /// The user deleted their account (the row keeps the id, no personal data).
+    AccountDeleted,
+    /// The user downloaded their data.
+    DataExported,
 }
 
 impl EventKind {
@@ -103,6 +115,13 @@ impl EventKind {
             Self::PasskeyRenamed => "passkey_renamed",
             Self::PasskeyRemoved => "passkey_removed",
             Self::PasskeyLogin => "passkey_login",
+            Self::UserDisabled => "user_disabled",
+            Self::UserEnabled => "user_enabled",
+            Self::StaffGranted => "staff_granted",
+            Self::StaffRevoked => "staff_revoked",
+            Self::AdminLogout => "admin_logout",
+            Self::AccountDeleted => "account_deleted",
+            Self::DataExported => "data_exported",
         }
     }
 }
@@ -133,6 +152,8 @@ pub struct Event<'a> {
     pub session_id: Option<&'a str>,
     pub ip: &'a str,
     pub detail: &'a str,
+    /// The staff member who acted (administration events).
+    pub actor_id: Option<i64>,
 }
 
 impl<'a> Event<'a> {
@@ -154,6 +175,7 @@ impl<'a> Event<'a> {
             session_id: None,
             ip,
             detail: "",
+            actor_id: None,
         }
     }
 
@@ -176,6 +198,14 @@ impl<'a> Event<'a> {
     pub fn detail(self, detail: &'a str) -> Self {
         Self { detail, ..self }
     }
+
+    /// The staff member who did it.
+    pub fn actor(self, actor_id: i64) -> Self {
+        Self {
+            actor_id: Some(actor_id),
+            ..self
+        }
+    }
 }
 
 impl Event<'_> {
@@ -188,6 +218,7 @@ impl Event<'_> {
             session_id: self.session_id.map(str::to_owned),
             ip: self.ip.to_owned(),
             detail: self.detail.to_owned(),
+            actor_id: self.actor_id,
         }
     }
 }
@@ -241,6 +272,7 @@ impl Audit {
             session = event.session_id,
             ip = event.ip,
             detail = event.detail,
+            actor = event.actor_id,
             "auth event"
         );
         self.metrics.event(kind, outcome);

@@ -252,3 +252,73 @@ async fn audit_prints_a_users_recent_events_newest_first() {
         unknown.stderr
     );
 }
+
+#[tokio::test]
+async fn users_commands_grant_and_revoke_staff_and_list_users() {
+    let app = spawn_app().await;
+    let ada = app.register_ok("ada@example.com", PASSWORD).await;
+    let admin = |access: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url("/api/admin/users/"))
+                .bearer_auth(access)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(
+        admin(ada.tokens.access.clone()).await,
+        StatusCode::FORBIDDEN
+    );
+
+    run_server_ok(
+        "users grant-staff ADA@example.com",
+        &app.database_url,
+        "is now staff",
+    )
+    .await;
+    // The same token: staff status is read from the database on each request.
+    assert_eq!(admin(ada.tokens.access.clone()).await, StatusCode::OK);
+    run_server_ok("users list", &app.database_url, "1 users").await;
+    let listed = run_server("users list --search ada", &app.database_url).await;
+    assert!(
+        listed.stdout.contains("ada@example.com\tada\ttrue\ttrue"),
+        "{}",
+        listed.stdout
+    );
+
+    run_server_ok(
+        "users revoke-staff ada@example.com",
+        &app.database_url,
+        "is no longer staff",
+    )
+    .await;
+    assert_eq!(
+        admin(ada.tokens.access.clone()).await,
+        StatusCode::FORBIDDEN
+    );
+    let trail = app
+        .audit_trail_until(|rows| {
+            rows.iter()
+                .filter(|row| row.0.starts_with("staff_"))
+                .count()
+                == 2
+        })
+        .await;
+    assert!(
+        trail
+            .iter()
+            .any(|row| row.0 == "staff_granted" && row.5 == "command line")
+    );
+
+    let unknown = run_server("users grant-staff nobody@example.com", &app.database_url).await;
+    assert!(!unknown.success);
+    assert!(
+        unknown
+            .stderr
+            .contains("no user with the email nobody@example.com")
+    );
+}

@@ -8,6 +8,7 @@
     reason = "test and benchmark code: a failure is the finding"
 )]
 
+mod admin;
 mod audit;
 mod claims;
 mod commands;
@@ -37,6 +38,7 @@ mod register;
 mod revocation;
 mod revocation_stream;
 mod rotation;
+mod self_service;
 mod sessions;
 mod signing_keys;
 mod throttle;

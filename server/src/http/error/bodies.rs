@@ -73,6 +73,14 @@ pub enum SignInForbidden {
     MfaRequired(MfaRequiredError),
 }
 
+/// A 403 from `/api/admin/`: the caller is not active staff (DRF's `PermissionDenied`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PermissionDeniedError {
+    pub detail: &'static str,
+    #[schema(schema_with = permission_denied_code)]
+    pub code: &'static str,
+}
+
 /// A 429 (with `Retry-After`): DRF's throttling answer.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ThrottledError {
@@ -92,6 +100,7 @@ pub struct UnavailableError {
 pub(super) const EMAIL_NOT_VERIFIED: &str = "email_not_verified";
 pub(super) const MFA_REQUIRED: &str = "mfa_required";
 pub(super) const THROTTLED: &str = "throttled";
+pub(super) const PERMISSION_DENIED: &str = "permission_denied";
 pub(super) const SERVICE_UNAVAILABLE: &str = "service_unavailable";
 
 /// A string that is one of `codes`.
@@ -120,6 +129,10 @@ fn mfa_required_code() -> Object {
 
 fn mfa_methods() -> ArrayBuilder {
     ArrayBuilder::new().items(codes(mfa_challenge::METHODS.iter().copied()))
+}
+
+fn permission_denied_code() -> Object {
+    codes([PERMISSION_DENIED])
 }
 
 fn throttled_code() -> Object {

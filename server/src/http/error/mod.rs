@@ -5,8 +5,8 @@
 mod bodies;
 
 pub use bodies::{
-    AuthError, BadRequestBody, Detail, ForbiddenError, MfaRequiredError, SignInForbidden,
-    ThrottledError, UnavailableError, ValidationErrors,
+    AuthError, BadRequestBody, Detail, ForbiddenError, MfaRequiredError, PermissionDeniedError,
+    SignInForbidden, ThrottledError, UnavailableError, ValidationErrors,
 };
 
 use std::borrow::Cow;
@@ -15,7 +15,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use self::bodies::{EMAIL_NOT_VERIFIED, MFA_REQUIRED, SERVICE_UNAVAILABLE, THROTTLED};
+use self::bodies::{
+    EMAIL_NOT_VERIFIED, MFA_REQUIRED, PERMISSION_DENIED, SERVICE_UNAVAILABLE, THROTTLED,
+};
+use crate::auth::account_deletion::DeleteAccountError;
+use crate::auth::admin::AdminError;
 use crate::auth::credentials::{PasswordChangeError, RegisterError, SignInError};
 use crate::auth::email_change::EmailChangeError;
 use crate::auth::mfa_challenge::{MfaChallenge, MfaError};
@@ -84,9 +88,15 @@ pub enum ApiError {
     /// the sign-in with (`POST /api/login/mfa/`).
     #[error("second factor required")]
     MfaRequired(MfaChallenge),
+    /// 403: not active staff (`/api/admin/`).
+    #[error("permission denied")]
+    PermissionDenied,
     /// 404.
     #[error("not found")]
     NotFound,
+    /// 404: a page past the last of a paged list (DRF's "Invalid page.").
+    #[error("invalid page")]
+    InvalidPage,
     /// 405.
     #[error("method not allowed")]
     MethodNotAllowed,
@@ -280,6 +290,30 @@ impl From<PasskeySignInError> for ApiError {
     }
 }
 
+impl From<AdminError> for ApiError {
+    fn from(error: AdminError) -> Self {
+        match error {
+            AdminError::PermissionDenied => Self::PermissionDenied,
+            AdminError::NotFound => Self::NotFound,
+            AdminError::InvalidPage => Self::InvalidPage,
+            AdminError::Invalid(fields) => Self::Validation(fields),
+            AdminError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<DeleteAccountError> for ApiError {
+    fn from(error: DeleteAccountError) -> Self {
+        match error {
+            DeleteAccountError::Throttled(throttled) => throttled.into(),
+            DeleteAccountError::Invalid(fields) => Self::Validation(fields),
+            DeleteAccountError::UserNotFound => AuthFailure::UserNotFound.into(),
+            DeleteAccountError::Hashing(error) => Self::Internal(error),
+            DeleteAccountError::Store(error) => error.into(),
+        }
+    }
+}
+
 /// A stored TOTP secret that no configured signing secret opens (the one that sealed it was
 /// dropped from `JWT_PREVIOUS_SECRET_KEYS`): the operator's to fix, so a 500, logged.
 impl From<Unopenable> for ApiError {
@@ -358,7 +392,15 @@ impl IntoResponse for ApiError {
                     methods: challenge.methods,
                 }),
             ),
+            Self::PermissionDenied => json(
+                StatusCode::FORBIDDEN,
+                PermissionDeniedError {
+                    detail: "You do not have permission to perform this action.",
+                    code: PERMISSION_DENIED,
+                },
+            ),
             Self::NotFound => detail(StatusCode::NOT_FOUND, "Not found."),
+            Self::InvalidPage => detail(StatusCode::NOT_FOUND, "Invalid page."),
             Self::MethodNotAllowed => detail(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed."),
             Self::PayloadTooLarge => {
                 detail(StatusCode::PAYLOAD_TOO_LARGE, "Request body is too large.")

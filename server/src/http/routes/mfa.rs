@@ -45,11 +45,7 @@ async fn status(
 ) -> Result<Json<MfaStatus>, ApiError> {
     let factors = second_factors::status(&state.auth, claims.user_id).await?;
     let passkeys = passkeys::list(&state.auth, claims.user_id).await?;
-    Ok(Json(MfaStatus {
-        totp: factors.totp,
-        recovery_codes_left: factors.recovery_codes_left,
-        passkeys: passkeys.into_iter().map(views::passkey).collect(),
-    }))
+    Ok(Json(views::mfa_status(factors, passkeys)))
 }
 
 /// Starts setting up an authenticator app: a new secret, with its `otpauth://` URL and that URL

@@ -1,6 +1,7 @@
 //! The HTTP API under `/api`: one router per resource, merged here. Paths are declared
 //! without a trailing slash; the server trims one before routing, so both spellings work.
 
+mod admin;
 mod auth;
 mod email;
 pub mod health;
@@ -51,6 +52,7 @@ pub fn router() -> (Router<AppState>, OpenApi) {
         .merge(mfa::router())
         .merge(passkeys::router())
         .merge(revocations::router())
+        .merge(admin::router())
         .routes(utoipa_axum::routes!(openapi_json))
         .split_for_parts();
     for (alias, canonical, method_router) in aliases() {
