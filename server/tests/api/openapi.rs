@@ -11,7 +11,7 @@ use crate::helpers::{PASSWORD, send_as, sid, spawn_app_with};
 use gatehouse::Rate;
 
 /// Every route the API serves: the SPEC's contract, its aliases, and Gatehouse's own.
-const ROUTES: [(&str, &str); 39] = [
+const ROUTES: [(&str, &str); 46] = [
     ("post", "/api/register"),
     ("post", "/api/login"),
     ("post", "/api/login/mfa"),
@@ -25,6 +25,8 @@ const ROUTES: [(&str, &str); 39] = [
     ("post", "/api/token/blacklist"),
     ("get", "/api/user"),
     ("patch", "/api/user"),
+    ("delete", "/api/user"),
+    ("get", "/api/user/export"),
     ("get", "/api/sessions"),
     ("delete", "/api/sessions/{id}"),
     ("post", "/api/password/change"),
@@ -51,6 +53,11 @@ const ROUTES: [(&str, &str); 39] = [
     ("get", "/metrics"),
     ("get", "/.well-known/jwks.json"),
     ("get", "/api/revocations/stream"),
+    ("get", "/api/admin/users"),
+    ("get", "/api/admin/users/{id}"),
+    ("patch", "/api/admin/users/{id}"),
+    ("post", "/api/admin/users/{id}/logout"),
+    ("get", "/api/admin/events"),
 ];
 
 async fn document() -> (crate::helpers::TestApp, Value) {
@@ -143,7 +150,7 @@ async fn every_described_operation_is_answered_by_its_handler() {
 }
 
 /// Each request body, an operation taking it, and the fields the server requires in it.
-const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 12] = [
+const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 13] = [
     (
         "RegisterRequest",
         "post",
@@ -168,6 +175,7 @@ const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 12] = [
         &["code"],
     ),
     ("PasswordRequest", "delete", "/api/mfa/totp", &["password"]),
+    ("PasswordRequest", "delete", "/api/user", &["password"]),
     (
         "PasskeyRegisterRequest",
         "post",
@@ -189,9 +197,16 @@ const REQUEST_BODIES: [(&str, &str, &str, &[&str]); 12] = [
 ];
 
 /// The operations behind `Authorization: Bearer <access>`, and the rate-limited ones.
-const BEARER: [(&str, &str); 17] = [
+const BEARER: [(&str, &str); 24] = [
     ("get", "/api/user"),
     ("patch", "/api/user"),
+    ("delete", "/api/user"),
+    ("get", "/api/user/export"),
+    ("get", "/api/admin/users"),
+    ("get", "/api/admin/users/{id}"),
+    ("patch", "/api/admin/users/{id}"),
+    ("post", "/api/admin/users/{id}/logout"),
+    ("get", "/api/admin/events"),
     ("get", "/api/sessions"),
     ("delete", "/api/sessions/{id}"),
     ("post", "/api/password/change"),
@@ -231,6 +246,9 @@ const RATE_LIMITED: [&str; 21] = [
     "/api/passkeys/login/begin",
     "/api/passkeys/login/finish",
 ];
+
+/// Rate-limited operations on a path whose other operations are not.
+const RATE_LIMITED_OPERATIONS: [(&str, &str); 1] = [("delete", "/api/user")];
 
 /// `$ref` → what it names in the document.
 fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
@@ -434,7 +452,8 @@ async fn every_operation_describes_every_answer_it_can_give() {
                 "{method} {path}: {unauthorized}"
             );
         }
-        let limited = RATE_LIMITED.contains(&path.as_str());
+        let limited = RATE_LIMITED.contains(&path.as_str())
+            || RATE_LIMITED_OPERATIONS.contains(&(method.as_str(), path.as_str()));
         assert_eq!(responses.contains_key("429"), limited, "{method} {path}");
         for status in ["429", "503"] {
             if responses.contains_key(status) {
