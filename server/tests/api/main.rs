@@ -38,6 +38,7 @@ mod revocation;
 mod revocation_stream;
 mod rotation;
 mod sessions;
+mod shared_limits;
 mod signing_keys;
 mod throttle;
 mod user;
