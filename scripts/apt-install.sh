@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian packages (as root, or through sudo): `scripts/apt-install.sh PACKAGE...`.
-# Used by setup.sh (chromium) and bench.sh (wrk); callers check first whether it is needed.
+# Used by setup.sh (chromium, redis-server) and bench.sh (wrk); callers check first whether it is needed.
 set -euo pipefail
 sudo_if_needed=""
 [ "$(id -u)" -eq 0 ] || sudo_if_needed=sudo

@@ -8,7 +8,10 @@
 #
 # Knobs: BENCH_SECONDS (per run, default 10), BENCH_ROUNDS (default 3), BENCH_PEER (the peer's
 # directory), BENCH_POSTGRES_URL (an admin URL for creating the throwaway databases),
-# BENCH_BUILD=0 (reuse the last release build and criterion figures, when iterating on the suite).
+# BENCH_REDIS_URL (the Redis of the shared rate limits, default redis://127.0.0.1:6379),
+# BENCH_REDIS_TIMEOUT_MS (its REDIS_TIMEOUT_MS, default the server's 10),
+# BENCH_BUILD=0 (reuse the last release build and criterion figures, when iterating on the suite),
+# BENCH_ONLY=redis (only the Redis limiter's phase, with BENCH_BUILD=0 a quick check of it).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +23,10 @@ rounds=${BENCH_ROUNDS:-3}
 peer_dir=${BENCH_PEER:-$root/../shared/bench/peer_simplejwt}
 peer_venv=${PEER_VENV:-$HOME/.cache/peer-simplejwt-venv}
 pg_admin=${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+redis_url=${BENCH_REDIS_URL:-redis://127.0.0.1:6379}
+redis_timeout_ms=${BENCH_REDIS_TIMEOUT_MS:-10}
 gatehouse_port=3300
+gatehouse_redis_port=3302
 peer_port=8900
 peer_argon2_port=8901
 # Connections per scenario. `me` at 64 as the budget names, from one wrk thread: a second
@@ -88,18 +94,21 @@ new_database() { # name -> creates it, to be dropped on exit
   PGOPTIONS=--client-min-messages=warning psql "$pg_admin" -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1" >/dev/null
 }
 
-start_gatehouse() { # DATABASE_URL -> sets gatehouse_pid
-  # RATE_LIMIT_ENABLED=false: a load test is one client hammering, exactly what limits stop.
-  DATABASE_URL="$1" LEPTOS_SITE_ADDR="127.0.0.1:$gatehouse_port" RATE_LIMIT_ENABLED=false \
+start_gatehouse() { # DATABASE_URL [port [VAR=value...]] -> sets gatehouse_pid
+  local url=$1 port=${2:-$gatehouse_port}
+  shift $(($# < 2 ? $# : 2))
+  # RATE_LIMIT_ENABLED=false: a load test is one client hammering, exactly what limits stop
+  # (the Redis limiter's phase turns them on, with budgets the load never spends).
+  env RATE_LIMIT_ENABLED=false "$@" DATABASE_URL="$url" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
     JWT_SECRET_KEY="$(target/release/server generate-secret | cut -d= -f2-)" \
-    DEV_SECRET_FILE="$work/secret" RUST_LOG=warn target/release/server >>"$work/gatehouse.log" 2>&1 &
+    DEV_SECRET_FILE="$work/secret" RUST_LOG=warn target/release/server >>"$work/gatehouse-$port.log" 2>&1 &
   gatehouse_pid=$!
   pids+=("$gatehouse_pid")
   for _ in $(seq 100); do
-    curl -fsS "http://127.0.0.1:$gatehouse_port/readyz" >/dev/null 2>&1 && return
+    curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && return
     sleep 0.1
   done
-  echo "Gatehouse did not start:" >&2; cat "$work/gatehouse.log" >&2; exit 1
+  echo "Gatehouse did not start:" >&2; cat "$work/gatehouse-$port.log" >&2; exit 1
 }
 
 start_peer() { # port [env...] -> prints the pid (the gunicorn master; its workers are children)
@@ -165,6 +174,7 @@ wrk_run() { # server db scenario script threads connections [wrk args...]
 pid_of() { # server -> its pid
   case $1 in
     gatehouse) echo "$gatehouse_pid" ;;
+    gatehouse-redis) echo "$gatehouse_redis_pid" ;;
     *) echo "$peer_pid" ;;
   esac
 }
@@ -172,6 +182,7 @@ pid_of() { # server -> its pid
 base_of() { # server -> its URL
   case $1 in
     gatehouse) echo "http://127.0.0.1:$gatehouse_port" ;;
+    gatehouse-redis) echo "http://127.0.0.1:$gatehouse_redis_port" ;;
     peer) echo "http://127.0.0.1:$peer_port" ;;
     peer-argon2) echo "http://127.0.0.1:$peer_argon2_port" ;;
   esac
@@ -212,11 +223,13 @@ scenario() { # name server db
 }
 
 # Each round runs every scenario on both servers, the one going first changing every round.
+# The two servers are Gatehouse and the peer unless $pair names others.
 alternate() { # db scenario...
-  local db=$1; shift
+  local db=$1 first second; shift
+  read -r first second <<<"${pair:-gatehouse peer}"
   for round in $(seq "$rounds"); do
     for name in "$@"; do
-      if ((round % 2)); then order=(gatehouse peer); else order=(peer gatehouse); fi
+      if ((round % 2)); then order=("$first" "$second"); else order=("$second" "$first"); fi
       for server in "${order[@]}"; do
         echo "   round $round: $name on $server ($db)"
         scenario "$name" "$server" "$db"
@@ -228,6 +241,38 @@ alternate() { # db scenario...
 
 uptime >"$out/load-before"
 pgrep -c 'rustc|cc1' >"$out/compilers-before" || true
+
+# The rate limits in Redis (REDIS_URL), against the same build with the limits off, side by
+# side on SQLite, alternating: what the shared limiter costs refresh (throughput, and the tail
+# when paced) and sign-in. Budgets of a million a second, which the load never spends, so every
+# request runs the whole check (one EVALSHA) and none is refused; keys under a prefix of this
+# run's own, which expire by themselves. A check that times out falls back to the memory: the
+# log's fallbacks are counted, so a run where Redis was not actually asked is seen as one.
+redis_limits() {
+  step "Rate limits in Redis: refresh, paced refresh, login (SQLite)"
+  start_gatehouse "sqlite://$work/gatehouse-off.sqlite3"
+  local off_pid=$gatehouse_pid
+  start_gatehouse "sqlite://$work/gatehouse-redis.sqlite3" "$gatehouse_redis_port" \
+    RATE_LIMIT_ENABLED=true RATE_LIMIT_PER_IP=1000000/s RATE_LIMIT_PER_ACCOUNT=1000000/s \
+    REDIS_URL="$redis_url" REDIS_KEY_PREFIX="gatehouse-bench-$$" REDIS_TIMEOUT_MS="$redis_timeout_ms"
+  gatehouse_redis_pid=$gatehouse_pid
+  gatehouse_pid=$off_pid
+  curl -fsS "$(base_of gatehouse-redis)/metrics" | grep -q 'gatehouse_rate_limit_backend{backend="redis"} 1' || {
+    echo "the Redis limiter is not in use (is Redis at $redis_url?)" >&2; exit 1; }
+  sessions "$(base_of gatehouse)" 2 "$work/gatehouse-redis-limits-me"
+  sessions "$(base_of gatehouse-redis)" 2 "$work/gatehouse-redis-redis-limits-me"
+  pair="gatehouse gatehouse-redis" alternate redis-limits refresh paced login
+  printf '{"scenario":"redis-fallbacks","server":"gatehouse-redis","count":%d}\n' \
+    "$(grep -c 'Redis does not answer' "$work/gatehouse-$gatehouse_redis_port.log" || true)" >>"$results"
+  stop "$gatehouse_pid" gatehouse-redis-limits-off
+  stop "$gatehouse_redis_pid" gatehouse-redis-limits-redis
+}
+
+if [ "${BENCH_ONLY:-}" = redis ]; then
+  redis_limits
+  python3 scripts/bench/report.py --redis "$results" "$out/redis.md" "redis_timeout_ms=$redis_timeout_ms"
+  exit
+fi
 
 step "SQLite: me, refresh, login, mixed"
 start_gatehouse "sqlite://$work/gatehouse.sqlite3"
@@ -272,6 +317,8 @@ done
 stop "$gatehouse_pid" gatehouse-postgres
 stop "$peer_pid" peer-postgres
 
+redis_limits
+
 uptime >"$out/load-after"
 pgrep -c 'rustc|cc1' >"$out/compilers-after" || true
 
@@ -287,4 +334,4 @@ python3 scripts/bench/report.py "$results" "$out/results.md" \
   "refresh_connections=$refresh_connections" "refresh_pace_ms=$refresh_pace_ms" \
   "login_connections=$login_connections" \
   "storm_connections=$storm_connections" "probe_connections=$probe_connections" \
-  "probe_delay_ms=$probe_delay_ms" "pbkdf2_iterations=$iterations"
+  "probe_delay_ms=$probe_delay_ms" "pbkdf2_iterations=$iterations" "redis_timeout_ms=$redis_timeout_ms"

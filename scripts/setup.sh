@@ -55,6 +55,13 @@ if ! command -v chromium >/dev/null 2>&1; then
   "$root/scripts/apt-install.sh" chromium
 fi
 
+# 5b. redis-server for the test that stops and restarts a Redis of its own (the shared rate
+#     limits, server/tests/api/shared_limits.rs); the other Redis tests use 127.0.0.1:6379.
+if ! command -v redis-server >/dev/null 2>&1; then
+  step "Debian redis-server"
+  "$root/scripts/apt-install.sh" redis-server
+fi
+
 # 6. Playwright, without its browser download, and Node jose for the JWKS interop check
 #    (scripts/interop.sh); both pinned by end2end/package-lock.json.
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

@@ -4,7 +4,8 @@ reading), criterion's estimates and the release bundle; takes each figure's medi
 rounds; prints the table (metric, Gatehouse, peer, ratio, budget, met?) and writes it as
 Markdown, followed by the sizing tables (scripts/bench/sizing.sh) when its lines are there.
 Usage: report.py RESULTS.jsonl OUT.md key=value...   or, the sizing tables alone:
-report.py --sizing RESULTS.jsonl OUT.md.  Standard library only."""
+report.py --sizing RESULTS.jsonl OUT.md, or the Redis limiter's table alone:
+report.py --redis RESULTS.jsonl OUT.md.  Standard library only."""
 import datetime
 import glob
 import gzip
@@ -15,7 +16,8 @@ import statistics
 import sys
 
 sizing_only = sys.argv[1] == "--sizing"
-if sizing_only:
+redis_only = sys.argv[1] == "--redis"
+if sizing_only or redis_only:
     del sys.argv[1]
 results, out = sys.argv[1], sys.argv[2]
 knobs = dict(arg.split("=", 1) for arg in sys.argv[3:])
@@ -133,6 +135,67 @@ def sizing_tables():
 
 def fmt(value, digits):
     return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def redis_table():
+    """The rate limits in Redis against the limits off: the same build side by side on SQLite,
+    alternating round by round (scripts/bench.sh, redis_limits), medians over the rounds."""
+    def figure(scenario, server, field):
+        values = [r[field] for r in runs if r["scenario"] == scenario
+                  and r["server"] == server and r.get("db") == "redis-limits"]
+        return statistics.median(values) if values else None
+
+    if figure("refresh", "gatehouse-redis", "per_second") is None:
+        return []
+    lines = [
+        "| metric | limits in Redis | limits off | Redis vs off | budget | met? |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+
+    def line(metric, scenario, field, digits, budget="", bound=None):
+        redis, off = figure(scenario, "gatehouse-redis", field), figure(scenario, "gatehouse", field)
+        cost, met = "", ""
+        if redis is not None and off:
+            if field == "per_second":
+                loss = (1 - redis / off) * 100
+                cost = f"{-loss:+.1f} %"
+                verdict = bound is not None and loss <= bound
+            else:
+                extra = redis - off
+                cost = f"{extra:+.2f} ms"
+                verdict = bound is not None and extra <= bound
+            met = "" if bound is None else "yes" if verdict else "**NO**"
+        elif bound is not None:
+            met = "not measured"
+        lines.append(f"| {metric} | {fmt(redis, digits)} | {fmt(off, digits)} | {cost} | {budget} | {met} |")
+
+    line("refresh: rotations/s (64 sessions, flat out)", "refresh", "per_second", 0, "≤ 10 %", 10)
+    line("refresh: p99 ms (flat out: mostly the queue)", "refresh", "p99_ms", 2)
+    line("refresh paced: p50 ms (64 conns, each every 40 ms)", "paced", "p50_ms", 2)
+    line("refresh paced: p99 ms", "paced", "p99_ms", 2, "≤ +1 ms", 1)
+    line("login: sign-ins/s (4 conns)", "login", "per_second", 1)
+    line("login: p99 ms", "login", "p99_ms", 1)
+    fallbacks = sum(r["count"] for r in runs if r["scenario"] == "redis-fallbacks")
+    failed = sum(r.get("errors", 0) for r in runs if r.get("db") == "redis-limits")
+    lines += [
+        "",
+        f"Budgets of a million a second (nothing refused), so every limited request runs one "
+        f"EVALSHA on the Redis at 127.0.0.1:6379, beside the server on the same cores "
+        f"(REDIS_TIMEOUT_MS={knobs.get('redis_timeout_ms', '10')}). Fallbacks to the memory "
+        f"during the runs (a check over the timeout: the memory then answers for a second): "
+        f"{fallbacks}; failed "
+        f"requests: {failed}. The p99 budget applies to the paced load: flat out, a closed loop's "
+        f"latency is connections over throughput (Little's law), so its p99 follows the "
+        f"throughput's cost.",
+    ]
+    return lines
+
+
+if redis_only:
+    table = "\n".join(redis_table())
+    open(out, "w").write(table + "\n")
+    print("\n" + table)
+    sys.exit()
 
 
 if sizing_only:
@@ -261,7 +324,7 @@ for alg, budget in (("eddsa", 50), ("es256", 50), ("rs256", None)):
         "yes" if verify <= budget else "**NO**"
     rows.append((f"token verify {label} µs (criterion)", fmt(verify, 2), "—", "",
                  "" if budget is None else f"≤ {budget} µs", met))
-rows.append(("failed requests, all runs", str(errors(G)), str(errors(P) + errors("peer-argon2")), "", "", ""))
+rows.append(("failed requests, all runs", str(errors(G) + errors("gatehouse-redis")), str(errors(P) + errors("peer-argon2")), "", "", ""))
 
 cpu = cpu_model()
 
@@ -293,7 +356,9 @@ footer = [
     "the machine's cores with the server under test, as it does for the peer.",
 ]
 sizing = sizing_tables()
+redis = redis_table()
 table = "\n".join(header + [f"| {' | '.join(r)} |" for r in rows] + footer
+                  + (["", "### Rate limits in Redis", ""] + redis if redis else [])
                   + (["", "### Sizing", ""] + sizing if sizing else []))
 open(out, "w").write(table + "\n")
 print("\n" + table)

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::extract::Request;
@@ -18,7 +19,7 @@ use crate::auth::passkeys::PasskeyPolicy;
 use crate::auth::password::PasswordHasher;
 use crate::auth::sealed::Sealer;
 use crate::auth::second_factors::MfaPolicy;
-use crate::auth::throttle::Throttle;
+use crate::auth::throttle::{SharedLimits, Throttle};
 use crate::auth::tokens::{KeyRing, TokenService};
 use crate::auth::{Auth, revoke};
 use crate::config::email::MailSettings;
@@ -29,7 +30,7 @@ use crate::http::user_cache::UserCache;
 use crate::jobs;
 use crate::jobs::mail_sender;
 use crate::jobs::mail_transport::MailTransport;
-use crate::store::Store;
+use crate::store::{RateLimits, Store};
 use crate::telemetry::{Audit, Metrics};
 
 /// A bound, ready-to-run server.
@@ -62,6 +63,14 @@ impl Application {
         revoke::load_revocations(&auth)
             .await
             .context("could not load revoked sessions")?;
+        if auth.throttle.shared().is_some() {
+            let auth = auth.clone();
+            tokio::spawn(async move {
+                if let Some(shared) = auth.throttle.shared() {
+                    shared.warm_up().await;
+                }
+            });
+        }
         jobs::spawn(&auth);
         mail_sender::spawn(auth.clone(), transport, metrics.clone());
         let (stopping, stopping_seen) = watch::channel(false);
@@ -153,12 +162,7 @@ fn rules(
         revocations: Default::default(),
         policy: config.session_policy(),
         password_policy: config.password_policy(),
-        throttle: Throttle::new(
-            config.rate_limit_enabled,
-            config.rate_limit_per_ip,
-            config.rate_limit_per_account,
-            metrics.clone(),
-        ),
+        throttle: throttle(config, current, metrics)?,
         email: EmailPolicy {
             verification: config.email_verification,
             public_url: mail.public_url,
@@ -172,6 +176,37 @@ fn rules(
         passkeys,
         mail_queued: Arc::default(),
     })
+}
+
+/// The rate limits: in memory, and with REDIS_URL in Redis too (the memory then only stands in
+/// while Redis does not answer). Redis is not reached here: the server starts whether it is up
+/// or not, and a task connects in the background.
+fn throttle(
+    config: &Config,
+    secret: &secrecy::SecretString,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<Throttle> {
+    let rates = (config.rate_limit_per_ip, config.rate_limit_per_account);
+    let throttle = Throttle::new(config.rate_limit_enabled, rates.0, rates.1, metrics.clone());
+    let Some(url) = config
+        .redis_url
+        .as_ref()
+        .map(|url| url.expose_secret())
+        .filter(|url| !url.is_empty())
+    else {
+        return Ok(throttle);
+    };
+    // The URL may hold a password: never echo it.
+    let store = RateLimits::new(url, Duration::from_millis(config.redis_timeout_ms))
+        .context("REDIS_URL is not a Redis URL (redis://[:password@]host[:port][/db])")?;
+    let shared = SharedLimits::new(
+        store,
+        &config.redis_key_prefix,
+        secret,
+        rates,
+        metrics.clone(),
+    );
+    Ok(throttle.with_shared(shared))
 }
 
 async fn shutdown_signal() {

@@ -36,11 +36,13 @@ pub async fn delete_account(
     session_id: &str,
     password: Option<&str>,
 ) -> Result<(), DeleteAccountError> {
-    auth.throttle.check(
-        Action::PasswordChange,
-        client.address,
-        Some(&Account::User(user_id)),
-    )?;
+    auth.throttle
+        .check(
+            Action::PasswordChange,
+            client.address,
+            Some(&Account::User(user_id)),
+        )
+        .await?;
     let password = fields::presence(password)
         .map_err(|message| DeleteAccountError::Invalid(fields::one("password", message)))?;
     let user = auth

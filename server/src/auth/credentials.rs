@@ -165,7 +165,8 @@ pub async fn register(
 ) -> Result<UserRow, RegisterError> {
     let account = form.email.map(Account::email);
     auth.throttle
-        .check(Action::Register, client.address, account.as_ref())?;
+        .check(Action::Register, client.address, account.as_ref())
+        .await?;
     let registration =
         Registration::parse(form, &auth.password_policy).map_err(RegisterError::Invalid)?;
     let password_hash = auth
@@ -216,7 +217,8 @@ pub async fn sign_in(
 ) -> Result<UserRow, SignInError> {
     let account = form.email.map(Account::email);
     auth.throttle
-        .check(Action::Login, client.address, account.as_ref())?;
+        .check(Action::Login, client.address, account.as_ref())
+        .await?;
     let mut errors = FieldErrors::new();
     let email = fields::parse_field(&mut errors, "email", form.email, |raw| {
         Ok(Email::parse(raw).ok())
@@ -290,11 +292,13 @@ pub async fn change_password(
     session_id: &str,
     form: &PasswordChangeForm<'_>,
 ) -> Result<(), PasswordChangeError> {
-    auth.throttle.check(
-        Action::PasswordChange,
-        client.address,
-        Some(&Account::User(user_id)),
-    )?;
+    auth.throttle
+        .check(
+            Action::PasswordChange,
+            client.address,
+            Some(&Account::User(user_id)),
+        )
+        .await?;
     let user = auth
         .store
         .user_by_id(user_id)

@@ -45,11 +45,13 @@ pub async fn request_change(
     session_id: &str,
     form: &EmailChangeForm<'_>,
 ) -> Result<(), EmailChangeError> {
-    auth.throttle.check(
-        Action::EmailChange,
-        client.address,
-        Some(&Account::User(user_id)),
-    )?;
+    auth.throttle
+        .check(
+            Action::EmailChange,
+            client.address,
+            Some(&Account::User(user_id)),
+        )
+        .await?;
     let user = auth
         .store
         .user_by_id(user_id)
@@ -117,7 +119,9 @@ pub async fn confirm_change(
     client: &Client,
     token: Option<&str>,
 ) -> Result<i64, EmailChangeError> {
-    auth.throttle.check_ip(Action::UseLink, client.address)?;
+    auth.throttle
+        .check_ip(Action::UseLink, client.address)
+        .await?;
     let token = fields::presence(token)
         .map_err(|message| EmailChangeError::Invalid(fields::one("token", message)))?;
     let row = match auth

@@ -133,7 +133,9 @@ pub(super) async fn challenge(
 /// Finishes a sign-in with its `mfa_token` and a TOTP code or a recovery code. Returns the
 /// user, for whom a session may now start.
 pub async fn finish(auth: &Auth, client: &Client, form: &MfaForm<'_>) -> Result<UserRow, MfaError> {
-    auth.throttle.check_ip(Action::MfaLogin, client.address)?;
+    auth.throttle
+        .check_ip(Action::MfaLogin, client.address)
+        .await?;
     let (token, code) = parse(form).map_err(MfaError::Invalid)?;
     let token_hash = one_time::hash(token);
     let now = clock::now();
@@ -145,7 +147,8 @@ pub async fn finish(auth: &Auth, client: &Client, form: &MfaForm<'_>) -> Result<
         return Err(token_invalid(auth, client, None).await);
     };
     auth.throttle
-        .check_account(Action::MfaLogin, &Account::User(user_id))?;
+        .check_account(Action::MfaLogin, &Account::User(user_id))
+        .await?;
     let user = auth.store.user_by_id(user_id).await?;
     let Some(user) = user.filter(users::may_sign_in) else {
         return Err(token_invalid(auth, client, Some(user_id)).await);

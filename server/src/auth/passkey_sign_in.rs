@@ -74,7 +74,8 @@ pub async fn begin(
     client: &Client,
 ) -> Result<Begun<RequestChallengeResponse>, PasskeySignInError> {
     auth.throttle
-        .check_ip(Action::PasskeyLogin, client.address)?;
+        .check_ip(Action::PasskeyLogin, client.address)
+        .await?;
     let (options, state) = auth
         .passkeys
         .webauthn
@@ -98,7 +99,8 @@ pub async fn finish(
     form: &SignInForm<'_>,
 ) -> Result<UserRow, PasskeySignInError> {
     auth.throttle
-        .check_ip(Action::PasskeyLogin, client.address)?;
+        .check_ip(Action::PasskeyLogin, client.address)
+        .await?;
     let (challenge_id, credential) = parse(form).map_err(PasskeySignInError::Invalid)?;
     let now = clock::now();
     let taken = auth
@@ -124,7 +126,8 @@ pub async fn finish(
         return Err(refuse(auth, client, None, "unknown credential").await);
     };
     auth.throttle
-        .check_account(Action::PasskeyLogin, &Account::User(row.user_id))?;
+        .check_account(Action::PasskeyLogin, &Account::User(row.user_id))
+        .await?;
     // The handle the authenticator keeps with the credential must be its account's.
     let owner = auth
         .store

@@ -333,11 +333,13 @@ pub(super) fn internal(
 /// The user a registration is for, once it is within its rate limit (per address and per
 /// user: each begin stores a ceremony).
 async fn limited_user(auth: &Auth, client: &Client, user_id: i64) -> Result<UserRow, PasskeyError> {
-    auth.throttle.check(
-        Action::PasskeyRegister,
-        client.address,
-        Some(&Account::User(user_id)),
-    )?;
+    auth.throttle
+        .check(
+            Action::PasskeyRegister,
+            client.address,
+            Some(&Account::User(user_id)),
+        )
+        .await?;
     auth.store
         .user_by_id(user_id)
         .await?

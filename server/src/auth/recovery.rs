@@ -43,7 +43,8 @@ pub async fn request_reset(
 ) -> Result<(), ResetError> {
     let account = email.map(Account::email);
     auth.throttle
-        .check(Action::PasswordReset, client.address, account.as_ref())?;
+        .check(Action::PasswordReset, client.address, account.as_ref())
+        .await?;
     let raw = fields::presence(email)
         .map_err(|message| ResetError::Invalid(fields::one("email", message)))?;
     let user = match Email::parse(raw) {
@@ -84,7 +85,9 @@ pub async fn confirm_reset(
     client: &Client,
     form: &ResetForm<'_>,
 ) -> Result<i64, ResetError> {
-    auth.throttle.check_ip(Action::UseLink, client.address)?;
+    auth.throttle
+        .check_ip(Action::UseLink, client.address)
+        .await?;
     let mut errors = FieldErrors::new();
     let token = fields::text(&mut errors, "token", form.token);
     let new = fields::text(&mut errors, "new_password", form.new_password);

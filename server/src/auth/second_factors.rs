@@ -239,11 +239,13 @@ async fn signed_in_user(
     client: &Client,
     user_id: i64,
 ) -> Result<UserRow, SecondFactorError> {
-    auth.throttle.check(
-        Action::MfaChange,
-        client.address,
-        Some(&Account::User(user_id)),
-    )?;
+    auth.throttle
+        .check(
+            Action::MfaChange,
+            client.address,
+            Some(&Account::User(user_id)),
+        )
+        .await?;
     auth.store
         .user_by_id(user_id)
         .await?

@@ -43,7 +43,9 @@ pub async fn send_verification(auth: &Auth, user: &UserRow, ip: &str) -> sqlx::R
 
 /// Marks the address of a verification link's token verified. Returns the user.
 pub async fn verify(auth: &Auth, client: &Client, token: Option<&str>) -> Result<i64, VerifyError> {
-    auth.throttle.check_ip(Action::UseLink, client.address)?;
+    auth.throttle
+        .check_ip(Action::UseLink, client.address)
+        .await?;
     let token = fields::presence(token)
         .map_err(|message| VerifyError::Invalid(fields::one("token", message)))?;
     let user_id = auth
@@ -61,7 +63,8 @@ pub async fn verify(auth: &Auth, client: &Client, token: Option<&str>) -> Result
 pub async fn resend(auth: &Auth, client: &Client, email: Option<&str>) -> Result<(), VerifyError> {
     let account = email.map(Account::email);
     auth.throttle
-        .check(Action::VerificationResend, client.address, account.as_ref())?;
+        .check(Action::VerificationResend, client.address, account.as_ref())
+        .await?;
     let raw = fields::presence(email)
         .map_err(|message| VerifyError::Invalid(fields::one("email", message)))?;
     let user = match Email::parse(raw) {

@@ -17,7 +17,7 @@ use crate::auth::SessionPolicy;
 use crate::auth::email::Verification;
 use crate::auth::keys::SigningAlgorithm;
 use crate::auth::password_policy::PasswordPolicy;
-use crate::auth::throttle::Rate;
+use crate::auth::throttle::{DEFAULT_PREFIX, Rate};
 use crate::auth::tokens::LEEWAY_SECS;
 use crate::http::forwarded::TrustedProxies;
 use crate::jobs::mail_transport::Delivery;
@@ -174,6 +174,27 @@ pub struct Config {
     /// each limited endpoint, from any address: N/s, N/min or N/h.
     #[arg(long, env = "RATE_LIMIT_PER_ACCOUNT", default_value = "10/min", value_parser = Rate::parse)]
     pub rate_limit_per_account: Rate,
+
+    /// Redis that keeps the rate-limit budgets for every instance (e.g. redis://redis:6379/0;
+    /// rediss:// for TLS is not built in), so N instances give a client one budget, not N.
+    /// Unset: each instance keeps its own. While Redis does not answer, each instance falls
+    /// back to its own limits and tries Redis again every second.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true, value_parser = parse_secret)]
+    pub redis_url: Option<SecretString>,
+
+    // 10 ms: a check is one EVALSHA, a fraction of a millisecond on a LAN, but on 2 cores under
+    // 64 connections the runtime alone can hold a ready task a few milliseconds, and a shorter
+    // timeout would take a healthy Redis for a dead one. A longer one is paid by the request
+    // that meets a hung Redis (one a second: the breaker keeps the others off it).
+    /// How long a rate-limit check waits for Redis, in milliseconds, before that request uses
+    /// the instance's own limits (and Redis is left alone for a second).
+    #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=1000))]
+    pub redis_timeout_ms: u64,
+
+    /// Where the budgets' keys start in Redis (instances of one deployment share it; another
+    /// deployment on the same Redis takes another).
+    #[arg(long, env = "REDIS_KEY_PREFIX", default_value = DEFAULT_PREFIX)]
+    pub redis_key_prefix: String,
 
     /// Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or
     /// networks, e.g. 10.0.0.0/8). Empty: the connection's address is the client's.

@@ -1,6 +1,7 @@
 //! The Prometheus (OpenMetrics) registry: counters of every audit event kind and outcome and
-//! of rate-limit refusals, a latency histogram per route, the number of live sessions, and
-//! mail delivery (attempts by template and result, and the outbox's backlog).
+//! of rate-limit refusals, which store keeps the rate limits (Redis or memory), a latency
+//! histogram per route, the number of live sessions, and mail delivery (attempts by template
+//! and result, and the outbox's backlog).
 //! `http` serves it at `/metrics` and feeds the request histogram.
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -19,6 +20,12 @@ struct EventLabels {
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct ActionLabels {
     action: &'static str,
+}
+
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BackendLabels {
+    /// redis or memory.
+    backend: &'static str,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -44,6 +51,10 @@ pub struct Metrics {
     registry: Registry,
     events: Family<EventLabels, Counter>,
     throttled: Family<ActionLabels, Counter>,
+    rate_limit_backend: Family<BackendLabels, Gauge>,
+    /// Held while the two backend gauges change, so a race of two changes cannot leave both
+    /// at 0 or both at 1.
+    backend_change: std::sync::Mutex<()>,
     requests: HistogramFamily,
     active_sessions: Gauge,
     mail: Family<MailLabels, Counter>,
@@ -69,6 +80,13 @@ impl Default for Metrics {
             "rate_limited",
             "Requests refused by a rate limit, by action",
             throttled.clone(),
+        );
+        let rate_limit_backend = Family::<BackendLabels, Gauge>::default();
+        registry.register(
+            "rate_limit_backend",
+            "Where the rate limits are kept now: 1 for the backend in use (redis: shared by \
+             every instance; memory: this instance's own), 0 for the other",
+            rate_limit_backend.clone(),
         );
         let requests = HistogramFamily::new_with_constructor(latency_histogram);
         registry.register(
@@ -98,6 +116,8 @@ impl Default for Metrics {
             registry,
             events,
             throttled,
+            rate_limit_backend,
+            backend_change: std::sync::Mutex::default(),
             requests,
             active_sessions,
             mail,
@@ -117,6 +137,25 @@ impl Metrics {
     /// Counts one rate-limit refusal of `action`.
     pub fn throttled(&self, action: &'static str) {
         self.throttled.get_or_create(&ActionLabels { action }).inc();
+    }
+
+    /// Says whether the rate limits are kept in Redis (true) or in this instance's memory.
+    pub fn set_rate_limit_backend(&self, redis: bool) {
+        let (in_use, other) = if redis {
+            ("redis", "memory")
+        } else {
+            ("memory", "redis")
+        };
+        let _changing = self
+            .backend_change
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.rate_limit_backend
+            .get_or_create(&BackendLabels { backend: in_use })
+            .set(1);
+        self.rate_limit_backend
+            .get_or_create(&BackendLabels { backend: other })
+            .set(0);
     }
 
     /// Records how long one request took to answer.

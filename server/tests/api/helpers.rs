@@ -56,6 +56,13 @@ pub fn postgres_server_url() -> String {
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
+/// The Redis the shared-limit tests use (`GATEHOUSE_TEST_REDIS_URL`), each under key names of
+/// its own.
+pub fn redis_server_url() -> String {
+    std::env::var("GATEHOUSE_TEST_REDIS_URL")
+        .unwrap_or_else(|_| "redis://127.0.0.1:6379".to_owned())
+}
+
 /// A database of one test: an SQLite file in the test's directory, or a fresh PostgreSQL
 /// database, dropped when the test ends.
 pub struct TestDatabase {
@@ -146,6 +153,8 @@ pub fn test_config_in(dir: &Path) -> Config {
     // Tests sign in and refresh far faster than people; the rate-limit tests switch the
     // limits on with small budgets.
     config.rate_limit_enabled = false;
+    // The limits stay in each server's memory unless a test shares them (shared_limits.rs).
+    config.redis_url = None;
     config.site_addr = "127.0.0.1:0".parse().expect("a valid address");
     config.dev_secret_file = dir.join("dev-secret");
     config.dev_signing_key_file = dir.join("dev-signing-key.pem");

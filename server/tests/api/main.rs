@@ -40,6 +40,7 @@ mod revocation_stream;
 mod rotation;
 mod self_service;
 mod sessions;
+mod shared_limits;
 mod signing_keys;
 mod throttle;
 mod user;

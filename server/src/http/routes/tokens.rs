@@ -48,10 +48,22 @@ pub(super) async fn refresh(
 ) -> Result<Json<TokenPair>, ApiError> {
     let refresh = required(&body.refresh, "refresh")?;
     let auth = &state.auth;
-    auth.throttle.check_ip(Action::Refresh, client.address)?;
-    let claims = sessions::verify_refresh(auth, refresh)?;
+    // The token is checked first (a signature, no I/O) so that a good one spends the address's
+    // and the account's budget in one check (one round trip with Redis); a bad one spends the
+    // address's, and still answers 429 once that is empty.
+    let claims = match sessions::verify_refresh(auth, refresh) {
+        Ok(claims) => claims,
+        Err(refused) => {
+            auth.throttle
+                .check_ip(Action::Refresh, client.address)
+                .await?;
+            return Err(refused.into());
+        }
+    };
     let account = Account::User(claims.user_id);
-    auth.throttle.check_account(Action::Refresh, &account)?;
+    auth.throttle
+        .check(Action::Refresh, client.address, Some(&account))
+        .await?;
     Ok(Json(sessions::rotate(auth, &claims, &client).await?.into()))
 }
 
