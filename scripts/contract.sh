@@ -56,6 +56,13 @@ export CONTRACT_EMAIL=contract@example.com CONTRACT_PASSWORD=Quiet-Harbor-Lanter
 curl -fsS -o /dev/null "$base/api/register/" -H 'Content-Type: application/json' \
   -d "{\"email\": \"$CONTRACT_EMAIL\", \"username\": \"contract\", \"password\": \"$CONTRACT_PASSWORD\", \"password2\": \"$CONTRACT_PASSWORD\"}"
 
+# Staff, so the /api/admin/ operations are exercised too (staff status is read from the
+# database on each request, so the running server sees it at once).
+DATABASE_URL="sqlite://$workdir/contract.sqlite3" \
+  JWT_SECRET_KEY=contract-check-secret-0123456789-abcdefghijklmnop \
+  DEV_SECRET_FILE="$workdir/dev-secret" RUST_LOG=warn \
+  target/debug/server users grant-staff "$CONTRACT_EMAIL" >/dev/null
+
 started=$(date +%s)
 status=0
 "$schemathesis" --config-file "$root/scripts/schemathesis.toml" run "$base/api/openapi.json" \
