@@ -30,6 +30,13 @@ impl Account {
         self.user.with(Option::is_some)
     }
 
+    /// Whether the user is staff, as last fetched (the Admin link; the admin API checks for
+    /// itself on every call).
+    pub fn is_staff(&self) -> bool {
+        self.user
+            .with(|user| user.as_ref().is_some_and(|user| user.is_staff))
+    }
+
     /// Why the last fetch failed, if it did.
     pub fn problem(&self) -> Option<String> {
         self.problem.get()

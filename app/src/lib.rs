@@ -81,6 +81,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sessions") view=move || page.set(Page::Sessions)/>
                     <Route path=path!("/password") view=move || page.set(Page::Password)/>
                     <Route path=path!("/security") view=move || page.set(Page::Security)/>
+                    <Route path=path!("/admin") view=move || page.set(Page::AdminUsers)/>
+                    <Route path=path!("/admin/users/:id") view=move || page.set(Page::AdminUser)/>
                     <Route path=path!("/forgot-password") view=move || page.set(Page::ForgotPassword)/>
                     <Route path=path!("/reset-password") view=move || page.set(Page::ResetPassword)/>
                     <Route path=path!("/verify-email")

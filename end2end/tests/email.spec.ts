@@ -100,6 +100,8 @@ test("with mandatory verification, sign-up asks to verify and sign-in offers a n
     last_name: "",
     date_joined: "2026-01-01T00:00:00Z",
     email_verified: false,
+    is_active: true,
+    is_staff: false,
   };
   await page.route("**/api/register/", (route) =>
     route.fulfill({ status: 201, json: { user, detail: "Verification e-mail sent." } }),

@@ -4,6 +4,8 @@
 //! Only browser code calls it (event handlers, effects); it compiles on the server but is
 //! never run there.
 
+pub mod account_data;
+pub mod admin;
 mod error;
 mod http;
 mod refresh;

@@ -3,7 +3,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::auth::use_auth;
 use crate::navigation::replace;
@@ -12,8 +12,13 @@ use crate::navigation::replace;
 pub fn Protected<C: IntoView + 'static>(children: TypedChildrenFn<C>) -> impl IntoView {
     let auth = use_auth();
     let navigate = use_navigate();
+    let location = use_location();
     Effect::new(move || {
-        if auth.signed_in() == Some(false) {
+        // Not again when already there: a page that signs out and goes to the sign-in page
+        // itself (a deleted account, with its notice in the query) keeps its address.
+        if auth.signed_in() == Some(false)
+            && location.pathname.with_untracked(|now| now != "/login")
+        {
             navigate("/login", replace());
         }
     });

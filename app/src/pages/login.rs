@@ -20,6 +20,8 @@ use crate::rules;
 
 /// Where a password reset sends the visitor.
 pub const PASSWORD_RESET_NOTICE: &str = "/login?notice=password-reset";
+/// Where deleting the account sends the visitor.
+pub const ACCOUNT_DELETED_NOTICE: &str = "/login?notice=account-deleted";
 /// Where registration sends the visitor when the address must be verified before signing in.
 pub const VERIFY_EMAIL_NOTICE: &str = "/login?notice=verify-email";
 
@@ -28,6 +30,7 @@ pub const VERIFY_EMAIL_NOTICE: &str = "/login?notice=verify-email";
 fn notice(key: &str) -> Option<&'static str> {
     match key {
         "password-reset" => Some("Your password was changed; sign in with the new one."),
+        "account-deleted" => Some("Your account was deleted, with everything it held."),
         "verify-email" => {
             Some("Check your inbox to verify your address: open the link we sent, then sign in.")
         }

@@ -1,5 +1,6 @@
 //! One module per page.
 
+mod admin;
 mod email_link;
 mod forgot_password;
 mod login;
@@ -11,6 +12,7 @@ mod reset_password;
 mod security;
 mod sessions;
 
+pub use admin::{AdminUserPage, AdminUsersPage};
 pub use email_link::{EmailLink, EmailLinkPage};
 pub use forgot_password::ForgotPasswordPage;
 pub use login::LoginPage;
@@ -22,7 +24,7 @@ pub use reset_password::ResetPasswordPage;
 pub use security::SecurityPage;
 pub use sessions::SessionsPage;
 
-use leptos::either::EitherOf10;
+use leptos::either::EitherOf12;
 use leptos::prelude::*;
 
 /// The pages, one per route in `App`, and the fallback.
@@ -34,6 +36,10 @@ pub enum Page {
     Sessions,
     Password,
     Security,
+    /// `/admin`: the users, for staff.
+    AdminUsers,
+    /// `/admin/users/:id`: one user, for staff (the page reads the id from the path).
+    AdminUser,
     ForgotPassword,
     ResetPassword,
     /// `/verify-email` and `/confirm-email`: one page, told which link it handles.
@@ -51,15 +57,17 @@ pub enum Page {
 #[component]
 pub fn CurrentPage(page: RwSignal<Page>) -> impl IntoView {
     move || match page.get() {
-        Page::Profile => EitherOf10::A(view! { <ProfilePage/> }),
-        Page::Login => EitherOf10::B(view! { <LoginPage/> }),
-        Page::Register => EitherOf10::C(view! { <RegisterPage/> }),
-        Page::Sessions => EitherOf10::D(view! { <SessionsPage/> }),
-        Page::Password => EitherOf10::E(view! { <PasswordPage/> }),
-        Page::Security => EitherOf10::F(view! { <SecurityPage/> }),
-        Page::ForgotPassword => EitherOf10::G(view! { <ForgotPasswordPage/> }),
-        Page::ResetPassword => EitherOf10::H(view! { <ResetPasswordPage/> }),
-        Page::EmailLink(link) => EitherOf10::I(view! { <EmailLinkPage link/> }),
-        Page::NotFound => EitherOf10::J(view! { <NotFound/> }),
+        Page::Profile => EitherOf12::A(view! { <ProfilePage/> }),
+        Page::Login => EitherOf12::B(view! { <LoginPage/> }),
+        Page::Register => EitherOf12::C(view! { <RegisterPage/> }),
+        Page::Sessions => EitherOf12::D(view! { <SessionsPage/> }),
+        Page::Password => EitherOf12::E(view! { <PasswordPage/> }),
+        Page::Security => EitherOf12::F(view! { <SecurityPage/> }),
+        Page::AdminUsers => EitherOf12::G(view! { <AdminUsersPage/> }),
+        Page::AdminUser => EitherOf12::H(view! { <AdminUserPage/> }),
+        Page::ForgotPassword => EitherOf12::I(view! { <ForgotPasswordPage/> }),
+        Page::ResetPassword => EitherOf12::J(view! { <ResetPasswordPage/> }),
+        Page::EmailLink(link) => EitherOf12::K(view! { <EmailLinkPage link/> }),
+        Page::NotFound => EitherOf12::L(view! { <NotFound/> }),
     }
 }

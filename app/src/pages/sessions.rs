@@ -24,7 +24,7 @@ pub fn SessionsPage() -> impl IntoView {
 }
 
 /// A short name for a browser from its user agent ("Chrome on Linux").
-fn device(user_agent: &str) -> String {
+pub(super) fn device(user_agent: &str) -> String {
     let browser = [
         ("Edg/", "Edge"),
         ("Firefox/", "Firefox"),

@@ -1,5 +1,7 @@
 //! The signed-in user's profile: who they are, how many devices are signed in, their names to
-//! edit, and the change of address.
+//! edit, the change of address, and their data to download or delete.
+
+mod your_data;
 
 use leptos::either::Either;
 use leptos::ev::SubmitEvent;
@@ -14,6 +16,7 @@ use crate::components::{
     Checks, Field, FormAlert, FormState, NameFields, Protected, Status, SubmitButton, lazy_view,
 };
 use crate::rules;
+use your_data::{DeleteAccount, DownloadData};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -64,6 +67,8 @@ fn Profile() -> impl IntoView {
                 {move || account.user().map(|found| view! { <Details user=found devices/> })}
                 <EditNames/>
                 <ChangeEmail/>
+                <DownloadData/>
+                <DeleteAccount/>
             })
         } else {
             Either::Right(waiting())
