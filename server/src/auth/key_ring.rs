@@ -36,10 +36,7 @@ fn hmac_kid(secret: &SecretString) -> String {
         .chain_update(b"gatehouse-kid:")
         .chain_update(secret.expose_secret().as_bytes())
         .finalize();
-    digest[..8]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex::encode(&digest[..8])
 }
 
 fn hmac_verifying(secret: &SecretString) -> VerifyingKey {

@@ -14,6 +14,7 @@ pub mod client;
 pub mod credentials;
 pub mod crypto;
 pub mod data_export;
+pub mod derived_key;
 pub mod domain;
 pub mod email;
 pub mod email_change;

@@ -27,7 +27,7 @@ impl OneTimeToken {
 /// The stored form of a token as presented (trimmed: a link pasted with a stray space works).
 pub fn hash(token: &str) -> String {
     let digest = Sha256::digest(token.trim().as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(digest)
 }
 
 #[cfg(test)]

@@ -59,7 +59,7 @@ pub fn hash(user_id: i64, typed: &str) -> String {
         .chain_update(format!("gatehouse-recovery-code:{user_id}:"))
         .chain_update(normalized.as_bytes())
         .finalize();
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::encode(digest)
 }
 
 #[cfg(test)]

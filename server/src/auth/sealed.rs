@@ -10,11 +10,11 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
-use hkdf::Hkdf;
 use rand::RngCore;
 use rand::rngs::OsRng;
-use secrecy::{ExposeSecret, SecretString};
-use sha2::Sha256;
+use secrecy::SecretString;
+
+use super::derived_key;
 
 /// The version prefix of a sealed value, so the scheme can change later.
 const PREFIX: &str = "v1.";
@@ -41,16 +41,8 @@ pub struct Opened {
     pub stale: bool,
 }
 
-#[allow(
-    clippy::expect_used,
-    reason = "HKDF-SHA256 expands to at most 255 × 32 bytes; a key is 32"
-)]
 fn cipher(secret: &SecretString) -> XChaCha20Poly1305 {
-    let hkdf = Hkdf::<Sha256>::new(None, secret.expose_secret().as_bytes());
-    let mut key = Key::default();
-    hkdf.expand(INFO, &mut key)
-        .expect("32 bytes is within HKDF-SHA256's output limit");
-    XChaCha20Poly1305::new(&key)
+    XChaCha20Poly1305::new(&Key::from(derived_key::derive(secret, INFO)))
 }
 
 impl Sealer {

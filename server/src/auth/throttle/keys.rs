@@ -4,15 +4,14 @@
 //! list of addresses or emails. The key comes from JWT_SECRET_KEY, which every instance shares,
 //! so all instances name a budget alike.
 
-use std::fmt::Write;
 use std::net::IpAddr;
 
-use hkdf::Hkdf;
 use hmac::{Hmac, Mac};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use sha2::Sha256;
 
 use super::budget::{Account, Action};
+use crate::auth::derived_key;
 
 /// Where budget names start unless REDIS_KEY_PREFIX says otherwise.
 pub const DEFAULT_PREFIX: &str = "gatehouse:rl";
@@ -31,15 +30,9 @@ pub(super) struct KeyNames {
 }
 
 impl KeyNames {
-    #[allow(
-        clippy::expect_used,
-        reason = "HKDF-SHA256 gives 32 bytes without fail, and HMAC takes a key of any length"
-    )]
+    #[allow(clippy::expect_used, reason = "HMAC takes a key of any length")]
     pub(super) fn new(prefix: &str, secret: &SecretString) -> Self {
-        let mut key = [0u8; 32];
-        Hkdf::<Sha256>::new(None, secret.expose_secret().as_bytes())
-            .expand(INFO, &mut key)
-            .expect("32 bytes is within HKDF-SHA256's output limit");
+        let key = derived_key::derive(secret, INFO);
         Self {
             prefix: prefix.trim_end_matches(':').to_owned(),
             mac: Hmac::new_from_slice(&key).expect("HMAC accepts any key length"),
@@ -69,12 +62,8 @@ impl KeyNames {
             mac.update(part);
         }
         let digest = mac.finalize().into_bytes();
-        let mut name = format!("{}:{}:{kind}:", self.prefix, action.as_str());
-        for byte in digest.iter().take(DIGEST_BYTES) {
-            // Writing to a String cannot fail.
-            let _ = write!(name, "{byte:02x}");
-        }
-        name
+        let hash = hex::encode(&digest[..DIGEST_BYTES]);
+        format!("{}:{}:{kind}:{hash}", self.prefix, action.as_str())
     }
 }
 

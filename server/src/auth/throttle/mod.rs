@@ -48,9 +48,8 @@ impl Throttle {
     /// rate limits are off.
     pub fn with_shared(mut self, shared: SharedLimits) -> Self {
         if self.local.is_some() {
+            self.metrics.set_rate_limit_backend(true);
             self.shared = Some(shared);
-        } else {
-            self.metrics.set_rate_limit_backend(false);
         }
         self
     }

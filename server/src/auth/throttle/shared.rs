@@ -35,7 +35,6 @@ impl SharedLimits {
         (per_ip, per_account): (Rate, Rate),
         metrics: Arc<Metrics>,
     ) -> Self {
-        metrics.set_rate_limit_backend(true);
         Self {
             store,
             names: KeyNames::new(prefix, secret),
