@@ -4,7 +4,7 @@
 //! logout takes), and the address can register again. The audit trail stays: it holds ids.
 
 use super::fields::{self, FieldErrors};
-use super::reauthentication::{SignedInChange, WRONG_PASSWORD};
+use super::reauthentication::SignedInChange;
 use super::throttle::{Account, Action, Throttled};
 use super::{Auth, Client, revoke};
 use crate::clock;
@@ -50,28 +50,23 @@ pub async fn delete_account(
         .user_by_id(user_id)
         .await?
         .ok_or(DeleteAccountError::UserNotFound)?;
-    let owner = SignedInChange {
+    let wrong = SignedInChange {
         user: &user,
         session_id,
         kind: EventKind::AccountDeleted,
     }
-    .password_is(auth, client, password, "wrong password")
+    .password_field_error(auth, client, password)
     .await
     .map_err(DeleteAccountError::Hashing)?;
-    if !owner {
-        return Err(DeleteAccountError::Invalid(fields::one(
-            "password",
-            WRONG_PASSWORD,
-        )));
+    if let Some(errors) = wrong {
+        return Err(DeleteAccountError::Invalid(errors));
     }
     let now = clock::now();
     let ended = auth
         .store
         .delete_user(user_id, EventKind::AccountDeleted.as_str(), now)
         .await?;
-    for id in &ended {
-        revoke::remember_revoked(auth, id, now);
-    }
+    revoke::remember_all_revoked(auth, &ended, now);
     let detail = format!("{} sessions ended", ended.len());
     let event = Event::success(EventKind::AccountDeleted, &client.ip)
         .user(user_id)

@@ -5,7 +5,7 @@
 use super::domain::Email;
 use super::email::{INVALID_LINK, Purpose, send_link};
 use super::fields::{self, FieldErrors};
-use super::reauthentication::{SignedInChange, WRONG_PASSWORD};
+use super::reauthentication::SignedInChange;
 use super::revoke::end_user_sessions;
 use super::throttle::{Account, Action, Throttled};
 use super::{Auth, Client, mail, one_time};
@@ -69,19 +69,16 @@ pub async fn request_change(
             "This is already your email address.",
         )));
     }
-    let reproved = SignedInChange {
+    let wrong = SignedInChange {
         user: &user,
         session_id,
         kind: EventKind::EmailChangeRequested,
     }
-    .password_is(auth, client, &password, "wrong password")
+    .password_field_error(auth, client, &password)
     .await
     .map_err(EmailChangeError::Hashing)?;
-    if !reproved {
-        return Err(EmailChangeError::Invalid(fields::one(
-            "password",
-            WRONG_PASSWORD,
-        )));
+    if let Some(errors) = wrong {
+        return Err(EmailChangeError::Invalid(errors));
     }
     if auth
         .store

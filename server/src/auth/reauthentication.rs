@@ -1,12 +1,13 @@
 //! Proving the password again before a sensitive change (new password, new address, second
 //! factors off or new recovery codes): one rule, audited the same way everywhere.
 
+use super::fields::{self, FieldErrors};
 use super::{Auth, Client};
 use crate::store::UserRow;
 use crate::telemetry::{Event, EventKind};
 
 /// The field message for a wrong password (Django's wording).
-pub const WRONG_PASSWORD: &str = "Your password was entered incorrectly. Please enter it again.";
+const WRONG_PASSWORD: &str = "Your password was entered incorrectly. Please enter it again.";
 
 /// A change a signed-in user asks for (`kind`), from `session_id`.
 pub struct SignedInChange<'a> {
@@ -38,5 +39,19 @@ impl SignedInChange<'_> {
             auth.audit.record(event).await;
         }
         Ok(matches)
+    }
+
+    /// `password_is` for a form whose field is `password`: the field error to answer when it is
+    /// wrong (audited as "wrong password"), `None` when it is the user's.
+    pub async fn password_field_error(
+        &self,
+        auth: &Auth,
+        client: &Client,
+        password: &str,
+    ) -> anyhow::Result<Option<FieldErrors>> {
+        let right = self
+            .password_is(auth, client, password, "wrong password")
+            .await?;
+        Ok((!right).then(|| fields::one("password", WRONG_PASSWORD)))
     }
 }

@@ -90,9 +90,7 @@ pub async fn sessions_ended(
     reason: EventKind,
     ip: &str,
 ) {
-    for id in ended {
-        remember_revoked(auth, id, now);
-    }
+    remember_all_revoked(auth, ended, now);
     let detail = format!("{} sessions", ended.len());
     let event = revocation(reason, ip).user(user_id).detail(&detail);
     auth.audit.record(event).await;
@@ -117,6 +115,14 @@ pub async fn revoke_all(store: &Store, audit: &Audit) -> Result<u64, sqlx::Error
 pub fn remember_revoked(auth: &Auth, id: &str, revoked_at: i64) {
     auth.revocations
         .insert(id, revoked_at + auth.policy.access_window);
+}
+
+/// Refuses the access tokens of `ended`, sessions revoked together at `revoked_at` (a user's
+/// sessions ended by staff, by disabling or by deleting the account; the caller audits why).
+pub fn remember_all_revoked(auth: &Auth, ended: &[String], revoked_at: i64) {
+    for id in ended {
+        remember_revoked(auth, id, revoked_at);
+    }
 }
 
 /// Remembers every session revoked since `since` (by any process on this database).

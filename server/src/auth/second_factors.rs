@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::email::send_notice;
 use super::fields::{self, FieldErrors};
-use super::reauthentication::{SignedInChange, WRONG_PASSWORD};
+use super::reauthentication::SignedInChange;
 use super::recovery_codes::RecoveryCodes;
 use super::sealed::{Sealer, Unopenable};
 use super::throttle::{Account, Action, Throttled};
@@ -263,16 +263,16 @@ async fn check_password(
     kind: EventKind,
 ) -> Result<(), SecondFactorError> {
     let password = fields::presence(password).map_err(|message| invalid("password", message))?;
-    let reproved = SignedInChange {
+    let wrong = SignedInChange {
         user,
         session_id,
         kind,
     }
-    .password_is(auth, client, password, "wrong password")
+    .password_field_error(auth, client, password)
     .await
     .map_err(SecondFactorError::Hashing)?;
-    if reproved {
-        return Ok(());
+    match wrong {
+        None => Ok(()),
+        Some(errors) => Err(SecondFactorError::Invalid(errors)),
     }
-    Err(invalid("password", WRONG_PASSWORD))
 }

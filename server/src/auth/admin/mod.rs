@@ -130,9 +130,7 @@ pub async fn change_user(
             .set_user_active(user_id, active, kind.as_str(), now)
             .await?
             .ok_or(AdminError::NotFound)?;
-        for id in &ended {
-            revoke::remember_revoked(auth, id, now);
-        }
+        revoke::remember_all_revoked(auth, &ended, now);
         let detail = format!("{} sessions ended", ended.len());
         let event = Event::success(kind, &client.ip)
             .user(user_id)
@@ -200,9 +198,7 @@ pub async fn end_sessions(
         .store
         .revoke_user_sessions(user_id, None, EventKind::AdminLogout.as_str(), now)
         .await?;
-    for id in &ended {
-        revoke::remember_revoked(auth, id, now);
-    }
+    revoke::remember_all_revoked(auth, &ended, now);
     let detail = format!("{} sessions", ended.len());
     let event = Event::success(EventKind::AdminLogout, &client.ip)
         .user(user_id)
